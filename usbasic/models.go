@@ -175,7 +175,7 @@ var modelTable = [...]Model{
 		Name: "erupter", Title: "ASICMiner Block Erupter USB", Family: FamilyIcarus, Bridge: BridgeCP2102,
 		VID: VIDSiLabs, PID: PIDCP2102, ProductWords: []string{"block", "erupter"}, Probe: true,
 		InitialBaud: 115200,
-		Chips: 1, CoresPerChip: 1, RateFactor: 1, FixedRate: 1 / 2.9761e-9,
+		Chips:       1, CoresPerChip: 1, RateFactor: 1, FixedRate: 1 / 2.9761e-9,
 	},
 }
 
