@@ -1,0 +1,357 @@
+package btcdtest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/btcsuite/btcd/chaincfg"
+)
+
+// Options selects the network and the coinbase payee of a node started by Start.
+type Options struct {
+	// Net is "regtest" (the default when empty) or "simnet".
+	Net string
+	// MiningAddr is the address btcd's generate pays. Empty means the P2WPKH address of the
+	// harness key (see Node.HarnessAddress), which SendSegwitTxs needs.
+	MiningAddr string
+}
+
+// Node is one btcd process started by Start, with its RPC endpoint and credentials.
+type Node struct {
+	// Host is the RPC listen address, "127.0.0.1:port".
+	Host string
+	// User and Pass are the generated RPC credentials.
+	User, Pass string
+	// Params are the chain parameters of Net.
+	Params *chaincfg.Params
+	// Net is "regtest" or "simnet".
+	Net string
+
+	bin        string
+	dir        string // everything of this node lives below dir
+	logFile    string // btcd's stdout and stderr, appended across restarts
+	p2pHost    string
+	miningAddr string
+	http       *http.Client
+
+	procMu sync.Mutex
+	proc   *process // nil while stopped
+	saved  []string // regtest only: hex of the best chain at Stop, replayed by Restart
+
+	walletMu  sync.Mutex
+	nextScan  int64 // lowest block height whose coinbase SendSegwitTxs has not looked at
+	spendable []coin
+}
+
+// process is one run of the btcd binary.
+type process struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed when the process has exited
+	err  error         // exit status, valid after done is closed
+}
+
+const (
+	readyTimeout = 60 * time.Second // until RPC answers after the process starts
+	stopTimeout  = 60 * time.Second // until the process exits after SIGINT
+	tailLines    = 60               // log lines printed when a test fails
+)
+
+// errPortInUse means btcd could not bind one of the ports picked for it.
+var errPortInUse = errors.New("btcdtest: port already in use")
+
+// Start starts a fresh btcd for the test and waits until its RPC server answers. The node
+// gets a new data directory under t.TempDir(), free loopback ports for RPC and P2P, TLS off,
+// generated credentials and --miningaddr; it is stopped in t.Cleanup, and if the test failed
+// the tail of its log is printed. A missing btcd binary fails the test with the command that
+// installs it.
+func Start(t testing.TB, opt Options) *Node {
+	t.Helper()
+	bin, err := findBtcd()
+	if err != nil {
+		t.Fatal(err.Error())
+	}
+	if opt.Net == "" {
+		opt.Net = "regtest"
+	}
+	var params *chaincfg.Params
+	switch opt.Net {
+	case "regtest":
+		params = &chaincfg.RegressionNetParams
+	case "simnet":
+		params = &chaincfg.SimNetParams
+	default:
+		t.Fatalf("btcdtest: network %q is not supported: use regtest or simnet", opt.Net)
+	}
+	n := &Node{
+		User:       "u" + randomHex(8),
+		Pass:       randomHex(16),
+		Params:     params,
+		Net:        opt.Net,
+		bin:        bin,
+		dir:        t.TempDir(),
+		miningAddr: opt.MiningAddr,
+		http:       &http.Client{},
+		nextScan:   1,
+	}
+	n.logFile = filepath.Join(n.dir, "btcd.log")
+	if n.miningAddr == "" {
+		n.miningAddr = n.HarnessAddress().EncodeAddress()
+	}
+	if err := os.WriteFile(filepath.Join(n.dir, "btcd.conf"), nil, 0o600); err != nil {
+		t.Fatalf("btcdtest: write empty config: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := n.stop(false); err != nil {
+			t.Errorf("btcdtest: %v", err)
+		}
+		if t.Failed() {
+			t.Logf("btcdtest: last lines of %s:\n%s", n.logFile, n.logTail())
+		}
+		n.http.CloseIdleConnections()
+	})
+	for attempt := 1; ; attempt++ {
+		rpcPort, p2pPort, err := freePorts()
+		if err != nil {
+			t.Fatalf("btcdtest: %v", err)
+		}
+		n.Host = fmt.Sprintf("127.0.0.1:%d", rpcPort)
+		n.p2pHost = fmt.Sprintf("127.0.0.1:%d", p2pPort)
+		err = n.launch()
+		if err == nil {
+			return n
+		}
+		if !errors.Is(err, errPortInUse) || attempt == 3 {
+			t.Fatalf("btcdtest: start btcd: %v\n%s", err, n.logTail())
+		}
+	}
+}
+
+// URL returns the node's RPC URL, "http://127.0.0.1:port".
+func (n *Node) URL() string { return "http://" + n.Host }
+
+// Stop stops the btcd process (SIGINT, then waits for it to exit) and keeps its data
+// directory and ports for Restart. Stopping a stopped node does nothing.
+//
+// btcd wipes its regtest database on every start, so on regtest Stop first saves the best
+// chain's blocks and Restart submits them again; on simnet the database simply stays.
+func (n *Node) Stop(t testing.TB) {
+	t.Helper()
+	if err := n.stop(true); err != nil {
+		t.Fatalf("btcdtest: %v", err)
+	}
+}
+
+// Restart starts btcd again on the same data directory, ports and credentials, waits until
+// its RPC server answers and, on regtest, until the chain saved by Stop is back (the node is
+// reachable, and its tip moves, while those blocks are being submitted). A running node is
+// stopped first. The mempool does not survive a restart.
+func (n *Node) Restart(t testing.TB) {
+	t.Helper()
+	if err := n.stop(true); err != nil {
+		t.Fatalf("btcdtest: %v", err)
+	}
+	if err := n.launch(); err != nil {
+		t.Fatalf("btcdtest: restart btcd: %v\n%s", err, n.logTail())
+	}
+	if err := n.replay(); err != nil {
+		t.Fatalf("btcdtest: restore the regtest chain after restart: %v", err)
+	}
+}
+
+// saveChain keeps the hex of every best-chain block above genesis, for replay.
+func (n *Node) saveChain() error {
+	raw, err := n.Call("getblockcount")
+	if err != nil {
+		return err
+	}
+	var tip int64
+	if err := json.Unmarshal(raw, &tip); err != nil {
+		return fmt.Errorf("getblockcount: %w", err)
+	}
+	blocks := make([]string, 0, tip)
+	for h := int64(1); h <= tip; h++ {
+		var hash, blk string
+		if raw, err = n.Call("getblockhash", h); err == nil {
+			err = json.Unmarshal(raw, &hash)
+		}
+		if err == nil {
+			raw, err = n.Call("getblock", hash, 0)
+		}
+		if err == nil {
+			err = json.Unmarshal(raw, &blk)
+		}
+		if err != nil {
+			return fmt.Errorf("save block %d: %w", h, err)
+		}
+		blocks = append(blocks, blk)
+	}
+	n.saved = blocks
+	return nil
+}
+
+// replay submits the blocks saved by saveChain, oldest first.
+func (n *Node) replay() error {
+	n.procMu.Lock()
+	blocks := n.saved
+	n.saved = nil
+	n.procMu.Unlock()
+	for i, blk := range blocks {
+		raw, err := n.Call("submitblock", blk)
+		if err != nil {
+			return fmt.Errorf("submit block %d: %w", i+1, err)
+		}
+		if string(raw) != "null" {
+			return fmt.Errorf("submit block %d: node says %s", i+1, raw)
+		}
+	}
+	return nil
+}
+
+// args returns btcd's command line.
+func (n *Node) args() []string {
+	return []string{
+		"--" + n.Net,
+		"--configfile=" + filepath.Join(n.dir, "btcd.conf"),
+		"--datadir=" + filepath.Join(n.dir, "data"),
+		"--logdir=" + filepath.Join(n.dir, "logs"),
+		"--rpclisten=" + n.Host,
+		"--listen=" + n.p2pHost,
+		"--rpcuser=" + n.User,
+		"--rpcpass=" + n.Pass,
+		"--notls",
+		"--nodnsseed",
+		"--nocfilters",
+		"--rpcmaxclients=100",
+		"--miningaddr=" + n.miningAddr,
+	}
+}
+
+// launch starts the btcd process and waits until RPC answers.
+func (n *Node) launch() error {
+	n.procMu.Lock()
+	defer n.procMu.Unlock()
+	if n.proc != nil {
+		return errors.New("btcdtest: btcd is already running")
+	}
+	logf, err := os.OpenFile(n.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("open log file: %w", err)
+	}
+	fmt.Fprintf(logf, "=== btcdtest: starting %s on %s\n", n.Net, n.Host)
+	cmd := exec.Command(n.bin, n.args()...)
+	cmd.Stdout = logf
+	cmd.Stderr = logf
+	cmd.SysProcAttr = sysProcAttr()
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return fmt.Errorf("run %s: %w", n.bin, err)
+	}
+	p := &process{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		p.err = cmd.Wait()
+		logf.Close()
+		close(p.done)
+	}()
+	n.proc = p
+
+	deadline := time.Now().Add(readyTimeout)
+	for {
+		_, err := n.call(2*time.Second, "getblockcount")
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-p.done:
+			n.proc = nil
+			if bytes.Contains(n.readLog(), []byte("address already in use")) {
+				return fmt.Errorf("%w: %v", errPortInUse, p.err)
+			}
+			return fmt.Errorf("btcd exited before its RPC server answered: %v", p.err)
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			_ = p.cmd.Process.Kill()
+			<-p.done
+			n.proc = nil
+			return fmt.Errorf("btcd RPC did not answer within %v: %w", readyTimeout, err)
+		}
+	}
+}
+
+// stop interrupts the running process and waits for it to exit; after stopTimeout it is
+// killed and an error returned. With keep on regtest it first saves the chain for replay.
+func (n *Node) stop(keep bool) error {
+	n.procMu.Lock()
+	defer n.procMu.Unlock()
+	p := n.proc
+	if p == nil {
+		return nil
+	}
+	if keep && n.Net == "regtest" {
+		if err := n.saveChain(); err != nil {
+			return fmt.Errorf("save the regtest chain before stopping: %w", err)
+		}
+	}
+	n.proc = nil
+	defer n.http.CloseIdleConnections()
+	if err := p.cmd.Process.Signal(os.Interrupt); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		_ = p.cmd.Process.Kill()
+	}
+	select {
+	case <-p.done:
+		return nil
+	case <-time.After(stopTimeout):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+		return fmt.Errorf("btcd did not exit within %v of SIGINT; killed it", stopTimeout)
+	}
+}
+
+// readLog returns the whole log file (empty if it cannot be read).
+func (n *Node) readLog() []byte {
+	b, _ := os.ReadFile(n.logFile)
+	return b
+}
+
+// logTail returns the last tailLines lines of the log file.
+func (n *Node) logTail() string {
+	lines := strings.Split(strings.TrimRight(string(n.readLog()), "\n"), "\n")
+	if len(lines) > tailLines {
+		lines = lines[len(lines)-tailLines:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// freePorts returns two distinct loopback TCP ports that were free a moment ago.
+func freePorts() (int, int, error) {
+	var ports [2]int
+	for i := range ports {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, 0, fmt.Errorf("find a free port: %w", err)
+		}
+		defer l.Close()
+		ports[i] = l.Addr().(*net.TCPAddr).Port
+	}
+	return ports[0], ports[1], nil
+}
+
+// randomHex returns n random bytes, hex encoded.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b)
+}
