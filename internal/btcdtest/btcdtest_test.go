@@ -197,6 +197,9 @@ func TestSegwitTxsReachTemplate(t *testing.T) {
 			t.Errorf("tx %s is not in the next block", id)
 		}
 	}
+	if got, want := n.Fees(t, blk), int64(len(txids))*SegwitTxFee; got != want {
+		t.Errorf("Fees(block) = %d, want %d", got, want)
+	}
 	// The change outputs pay the harness key.
 	cls := txscript.GetScriptClass(blk.Transactions[1].TxOut[0].PkScript)
 	if cls != txscript.WitnessV0PubKeyHashTy {

@@ -148,3 +148,39 @@ func parseHash(t testing.TB, s string) chainhash.Hash {
 	}
 	return *h
 }
+
+// PrevOut returns the output op refers to, looked up in a confirmed transaction (btcd runs
+// with --txindex).
+func (n *Node) PrevOut(t testing.TB, op wire.OutPoint) *wire.TxOut {
+	t.Helper()
+	var s string
+	n.callInto(t, callTimeout, &s, "getrawtransaction", op.Hash.String(), 0)
+	raw, err := hex.DecodeString(s)
+	if err != nil {
+		t.Fatalf("btcdtest: getrawtransaction %s: bad hex: %v", op.Hash, err)
+	}
+	var tx wire.MsgTx
+	if err := tx.Deserialize(bytes.NewReader(raw)); err != nil {
+		t.Fatalf("btcdtest: getrawtransaction %s: decode: %v", op.Hash, err)
+	}
+	if int(op.Index) >= len(tx.TxOut) {
+		t.Fatalf("btcdtest: %v: transaction has only %d outputs", op, len(tx.TxOut))
+	}
+	return tx.TxOut[op.Index]
+}
+
+// Fees returns the sum of the fees of blk's non-coinbase transactions, from their inputs'
+// previous outputs (see PrevOut). blk must be connected to the node's chain.
+func (n *Node) Fees(t testing.TB, blk *wire.MsgBlock) int64 {
+	t.Helper()
+	var fees int64
+	for _, tx := range blk.Transactions[1:] {
+		for _, in := range tx.TxIn {
+			fees += n.PrevOut(t, in.PreviousOutPoint).Value
+		}
+		for _, out := range tx.TxOut {
+			fees -= out.Value
+		}
+	}
+	return fees
+}

@@ -234,6 +234,7 @@ func (n *Node) args() []string {
 		"--notls",
 		"--nodnsseed",
 		"--nocfilters",
+		"--txindex", // for PrevOut and Fees
 		"--rpcmaxclients=100",
 		"--miningaddr=" + n.miningAddr,
 	}

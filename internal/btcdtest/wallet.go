@@ -16,8 +16,9 @@ import (
 // harnessSeed derives the harness key. Anyone can recompute it: test chains only.
 const harnessSeed = "soloist btcdtest harness key, test chains only"
 
-// segwitTxFee is the fee of each transaction SendSegwitTxs builds (about 45 sat/vB).
-const segwitTxFee = 5000
+// SegwitTxFee is the fee in satoshis of each transaction SendSegwitTxs builds (about
+// 45 sat/vB).
+const SegwitTxFee = 5000
 
 // HarnessKey returns the harness's deterministic, test-only private key.
 func HarnessKey() *btcec.PrivateKey {
@@ -70,7 +71,7 @@ func (n *Node) SendSegwitTxs(t testing.TB, k int) []chainhash.Hash {
 	for ; len(n.spendable) < k && n.nextScan <= last; n.nextScan++ {
 		cb := n.Block(t, n.HashAt(t, n.nextScan)).Transactions[0]
 		for i, out := range cb.TxOut {
-			if bytes.Equal(out.PkScript, script) && out.Value > segwitTxFee {
+			if bytes.Equal(out.PkScript, script) && out.Value > SegwitTxFee {
 				n.spendable = append(n.spendable, coin{wire.OutPoint{Hash: cb.TxHash(), Index: uint32(i)}, out.Value})
 			}
 		}
@@ -98,12 +99,12 @@ func (n *Node) SendSegwitTxs(t testing.TB, k int) []chainhash.Hash {
 }
 
 // signedSpend builds a one-in one-out transaction spending c (locked by script, the harness
-// P2WPKH script) back to script, minus segwitTxFee, signed with the harness key.
+// P2WPKH script) back to script, minus SegwitTxFee, signed with the harness key.
 func signedSpend(t testing.TB, c coin, script []byte) *wire.MsgTx {
 	t.Helper()
 	tx := wire.NewMsgTx(2)
 	tx.AddTxIn(wire.NewTxIn(&c.op, nil, nil))
-	tx.AddTxOut(wire.NewTxOut(c.value-segwitTxFee, script))
+	tx.AddTxOut(wire.NewTxOut(c.value-SegwitTxFee, script))
 	fetcher := txscript.NewCannedPrevOutputFetcher(script, c.value)
 	hashes := txscript.NewTxSigHashes(tx, fetcher)
 	wit, err := txscript.WitnessSignature(tx, hashes, 0, c.value, script, txscript.SigHashAll, HarnessKey(), true)
