@@ -1,0 +1,278 @@
+package miner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+type lpResult struct {
+	t   *Template
+	err error
+}
+
+// templateLoop keeps the feed on the node's newest template: it waits for a
+// usable node, long polls (falling back to polling), refreshes for new
+// transactions, and on a new tip publishes clean work at once.
+func (m *Miner) templateLoop(ctx context.Context, fail func(error)) {
+	backoff := newBackoff()
+	var (
+		lpCh       chan lpResult // in-flight long poll, nil when none
+		lpFailures int
+		lastPub    time.Time
+		lastInfo   time.Time
+		lastTx     string
+		detection  = "polling"
+		refresh    = time.NewTimer(0)
+		reachable  = false
+	)
+	defer refresh.Stop()
+
+	for ctx.Err() == nil {
+		// Wait for a node that is reachable, on our network, synced and (on
+		// public networks) connected.
+		if !reachable {
+			if !m.awaitNode(ctx, fail, backoff) {
+				return
+			}
+			reachable = true
+			lastInfo = time.Now()
+			m.replayJournal(ctx)
+		}
+
+		var (
+			t   *Template
+			err error
+		)
+		select {
+		case <-ctx.Done():
+			return
+		case r := <-lpCh:
+			lpCh = nil
+			t, err = r.t, r.err
+			if err != nil && ctx.Err() == nil {
+				lpFailures++
+				if lpFailures == 1 {
+					m.log.Debug("long poll failed; polling", "err", err)
+				}
+				if errors.Is(err, ErrUnreachable) {
+					break
+				}
+				err = nil // fall back to an ordinary fetch below
+				t = nil
+			}
+		case <-refresh.C:
+		case <-m.refetch:
+		}
+		if err == nil && t == nil {
+			t, err = m.cfg.Node.Template(ctx, "")
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			switch {
+			case errors.Is(err, ErrAuth), errors.Is(err, ErrUnsupportedTemplate):
+				fail(err)
+				return
+			}
+			m.feed.Publish(nil)
+			reachable = false
+			m.handleNodeError(err)
+			continue
+		}
+		backoff.reset()
+
+		m.mu.Lock()
+		newTip := t.PrevHash != m.tip
+		m.mu.Unlock()
+		txKey := txSetKey(t)
+		now := time.Now()
+		if newTip || txKey != lastTx || now.Sub(lastPub) >= m.cfg.RefreshInterval || m.feed.Current() == nil {
+			if err := m.publish(t, newTip); err != nil {
+				fail(fmt.Errorf("cannot build a valid block from the node's template at height %d: %w", t.Height, err))
+				return
+			}
+			lastPub, lastTx = now, txKey
+			m.onTemplate(t, newTip, detection)
+		}
+		if newTip || now.Sub(lastInfo) > 15*time.Second {
+			lastInfo = now
+			m.refreshInfo(ctx)
+		}
+
+		// Next wake-up: the long poll when the node offers one, else a poll.
+		if t.LongPollID != "" && lpCh == nil && lpFailures < 3 {
+			lpCh = make(chan lpResult, 1)
+			go func(id string, ch chan lpResult) {
+				lt, lerr := m.cfg.Node.Template(ctx, id)
+				ch <- lpResult{lt, lerr}
+			}(t.LongPollID, lpCh)
+			if detection != "long poll" {
+				detection = "long poll"
+				m.setDetection(detection)
+			}
+		}
+		if lpCh == nil && detection != "polling" {
+			detection = "polling"
+			m.setDetection(detection)
+		}
+		wait := m.cfg.RefreshInterval
+		if lpCh == nil {
+			wait = m.cfg.PollInterval
+		}
+		resetTimer(refresh, wait)
+		if lpFailures >= 3 && now.Sub(lastPub) > 5*time.Minute {
+			lpFailures = 0 // try long polling again now and then
+		}
+	}
+}
+
+// awaitNode blocks until the node is usable; false when ctx ended or a fatal
+// error was reported.
+func (m *Miner) awaitNode(ctx context.Context, fail func(error), b *backoff) bool {
+	for {
+		info, err := m.cfg.Node.Info(ctx)
+		if ctx.Err() != nil {
+			return false
+		}
+		if err == nil {
+			if m.cfg.Network != "" && info.Chain != m.cfg.Network {
+				fail(fmt.Errorf("%w: the node is on %q but soloist was started for %q; pass --network %s or point --node at a %s node",
+					ErrWrongNetwork, info.Chain, m.cfg.Network, info.Chain, m.cfg.Network))
+				return false
+			}
+			m.setInfo(info)
+			switch {
+			case info.InitialDownload:
+				err = fmt.Errorf("%w: %d of %d headers' blocks downloaded", ErrSyncing, info.Blocks, info.Headers)
+			case m.cfg.RequirePeers && info.Peers == 0:
+				err = ErrNoPeers
+			default:
+				m.mu.Lock()
+				was := m.node.State
+				m.node.State, m.node.Err = NodeOK, ""
+				m.mu.Unlock()
+				if was != NodeOK {
+					m.emit(EventNode, slog.LevelInfo, "node ready", slog.String("chain", info.Chain), slog.Int64("height", info.Blocks))
+				}
+				b.reset()
+				return true
+			}
+		}
+		if errors.Is(err, ErrAuth) {
+			fail(err)
+			return false
+		}
+		m.handleNodeError(err)
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(b.next()):
+		}
+	}
+}
+
+// handleNodeError records why there is no work and says so once per change.
+func (m *Miner) handleNodeError(err error) {
+	state := NodeError
+	msg := "node error; retrying"
+	switch {
+	case errors.Is(err, ErrUnreachable):
+		state, msg = NodeDown, "node unreachable; retrying"
+	case errors.Is(err, ErrSyncing):
+		state, msg = NodeSyncing, "node is in initial block download; not mining until it is synced"
+	case errors.Is(err, ErrNoPeers):
+		state, msg = NodeNoPeers, "node has no peers; not mining until it connects (a block found now could not reach the network)"
+	}
+	m.mu.Lock()
+	changed := m.node.State != state || m.node.Err != err.Error()
+	m.node.State, m.node.Err = state, err.Error()
+	m.mu.Unlock()
+	if changed {
+		m.emit(EventNode, slog.LevelWarn, msg, slog.String("err", err.Error()))
+	}
+}
+
+func (m *Miner) onTemplate(t *Template, newTip bool, detection string) {
+	now := time.Now()
+	if newTip {
+		m.mu.Lock()
+		first := m.tip == ([32]byte{})
+		m.tip = t.PrevHash
+		m.best.newBlock()
+		if !first {
+			m.node.LastBlockAt = now
+		}
+		m.node.Height = t.Height - 1
+		m.mu.Unlock()
+		m.emit(EventNewTip, slog.LevelInfo, "new tip",
+			slog.Int64("height", t.Height-1), slog.String("hash", t.PrevHash.String()))
+	}
+	m.emit(EventNewTemplate, slog.LevelDebug, "new template",
+		slog.Int64("height", t.Height), slog.Int("txs", len(t.Transactions)),
+		slog.Int64("fees", t.Fees()), slog.Int64("value", t.CoinbaseValue), slog.String("detection", detection))
+}
+
+func (m *Miner) refreshInfo(ctx context.Context) {
+	c, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	info, err := m.cfg.Node.Info(c)
+	if err == nil {
+		m.setInfo(info)
+	}
+}
+
+func (m *Miner) setInfo(info NodeInfo) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.node.Chain = info.Chain
+	m.node.Height = info.Blocks
+	m.node.Peers = info.Peers
+	m.node.Difficulty = info.Difficulty
+	m.node.NetworkHashPS = info.NetworkHashPS
+}
+
+func (m *Miner) setDetection(d string) {
+	m.mu.Lock()
+	m.node.Detection = d
+	m.mu.Unlock()
+	m.emit(EventNode, slog.LevelInfo, "new blocks detected by "+d)
+}
+
+// txSetKey identifies a template's transaction set cheaply.
+func txSetKey(t *Template) string {
+	if len(t.Transactions) == 0 {
+		return t.PrevHash.String()
+	}
+	last := t.Transactions[len(t.Transactions)-1].TxID
+	return fmt.Sprintf("%s/%d/%s/%d", t.PrevHash, len(t.Transactions), last, t.Fees())
+}
+
+func resetTimer(t *time.Timer, d time.Duration) {
+	if !t.Stop() {
+		select {
+		case <-t.C:
+		default:
+		}
+	}
+	t.Reset(d)
+}
+
+// backoff doubles from 1 s to 30 s.
+type backoff struct{ d time.Duration }
+
+func newBackoff() *backoff { return &backoff{} }
+
+func (b *backoff) next() time.Duration {
+	if b.d == 0 {
+		b.d = time.Second
+	} else if b.d *= 2; b.d > 30*time.Second {
+		b.d = 30 * time.Second
+	}
+	return b.d
+}
+
+func (b *backoff) reset() { b.d = 0 }
