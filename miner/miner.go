@@ -346,7 +346,6 @@ func (m *Miner) publish(t *Template, clean bool) error {
 	return nil
 }
 
-
 func (m *Miner) nodeState(s NodeState, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -356,4 +355,3 @@ func (m *Miner) nodeState(s NodeState, err error) {
 		m.node.Err = err.Error()
 	}
 }
-
