@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -256,16 +257,24 @@ func (n *Node) launch() error {
 	cmd.Stdout = logf
 	cmd.Stderr = logf
 	cmd.SysProcAttr = sysProcAttr()
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return fmt.Errorf("run %s: %w", n.bin, err)
-	}
 	p := &process{cmd: cmd, done: make(chan struct{})}
+	started := make(chan error, 1)
 	go func() {
-		p.err = cmd.Wait()
+		// The parent-death signal fires when the thread that started the process exits,
+		// so keep this goroutine on that thread until the process is gone.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		err := cmd.Start()
+		started <- err
+		if err == nil {
+			p.err = cmd.Wait()
+		}
 		logf.Close()
 		close(p.done)
 	}()
+	if err := <-started; err != nil {
+		return fmt.Errorf("run %s: %w", n.bin, err)
+	}
 	n.proc = p
 
 	deadline := time.Now().Add(readyTimeout)
