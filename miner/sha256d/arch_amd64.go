@@ -60,3 +60,8 @@ func compiledKernels() []kernelInfo {
 		{k: shani("sha-ni-2way-mem", 2, scanSHANI2m), ok: shaOK, reason: shaWhy},
 	}
 }
+
+// traceSHANI1 is a one-nonce SHA-NI kernel that also stores intermediate states to out: block 2
+// before the feed-forward (ABEF, CDGH), the first hash as message groups 0 and 1, and hash 2
+// after round 61 (ABEF, CDGH). Tests use it to locate kernel bugs.
+func traceSHANI1(j *archJob, start, groups uint32, out *[6][4]uint32) (grp, mask uint32)

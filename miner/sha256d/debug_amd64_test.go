@@ -42,3 +42,46 @@ func TestKernelTopWord(t *testing.T) {
 		}
 	}
 }
+
+func TestSHANITrace(t *testing.T) {
+	if !detectX86().sha {
+		t.Skip("no SHA-NI")
+	}
+	r := rand.New(rand.NewPCG(15, 16))
+	j := NewJob(randomHeader(r), topTarget(0))
+	n := r.Uint32()
+	var out [6][4]uint32
+	traceSHANI1(&j.arch, n, 1, &out)
+	var w [64]uint32
+	w[0], w[1], w[2], w[3], w[4], w[15] = j.w[0], j.w[1], j.w[2], bits.ReverseBytes32(n), 0x80000000, 640
+	for i := 16; i < 64; i++ {
+		w[i] = sigma1(w[i-2]) + w[i-7] + sigma0(w[i-15]) + w[i-16]
+	}
+	s := j.mid
+	for i := 0; i < 64; i++ {
+		s = round(s, k256[i]+w[i])
+	}
+	check := func(what string, got, want [4]uint32) {
+		if got != want {
+			t.Errorf("%s: %08x, want %08x", what, got, want)
+		}
+	}
+	check("block2 abef", out[0], abef(&s))
+	check("block2 cdgh", out[1], cdgh(&s))
+	var h [8]uint32
+	for i := range h {
+		h[i] = s[i] + j.mid[i]
+	}
+	check("hash1 0..3", out[2], [4]uint32(h[0:4]))
+	check("hash1 4..7", out[3], [4]uint32(h[4:8]))
+	w = [64]uint32{h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], 0x80000000, 15: 256}
+	for i := 16; i < 64; i++ {
+		w[i] = sigma1(w[i-2]) + w[i-7] + sigma0(w[i-15]) + w[i-16]
+	}
+	s = iv
+	for i := 0; i < 62; i++ {
+		s = round(s, k256[i]+w[i])
+	}
+	check("hash2 abef", out[4], abef(&s))
+	check("hash2 cdgh", out[5], cdgh(&s))
+}

@@ -39,6 +39,9 @@ func main() {
 	} {
 		k.generate(&b)
 	}
+	tr := newShaniKernel("traceSHANI1", 1, false)
+	tr.trace = true
+	tr.generate(&b)
 	if err := os.WriteFile(filepath.Join(*out, "shani_amd64.s"), []byte(b.String()), 0o644); err != nil {
 		log.Fatal(err)
 	}

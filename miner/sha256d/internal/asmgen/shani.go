@@ -61,6 +61,14 @@ type shaniKernel struct {
 	streams []*shaniStream
 	phases  [][]string // per phase, per stream instruction blocks, filled by emitters
 	out     *strings.Builder
+	trace   bool // store intermediate states to the out argument (width 1 debugging aid)
+}
+
+// dump stores stream 0's ABEF and CDGH to trace slots i and i+1.
+func (k *shaniKernel) dump(i int, a, b string) {
+	if k.trace {
+		fmt.Fprintf(k.out, "\tMOVOU %s, %d(SI)\n\tMOVOU %s, %d(SI)\n", a, 16*i, b, 16*i+16)
+	}
 }
 
 func newShaniKernel(name string, width int, mem bool) *shaniKernel {
@@ -212,6 +220,7 @@ func (k *shaniKernel) body() {
 			k.phase(func(s *shaniStream, e func(string, ...any)) { s.general(q+4, e) })
 		}
 	}
+	k.dump(0, k.streams[0].abef, k.streams[0].cdgh)
 	// Feed-forward and repack into hash-2 groups 0 (A..D) and 1 (E..H); reset to the IV.
 	k.phase(func(s *shaniStream, e func(string, ...any)) {
 		e("PADDD %s, %s", job(jMidABEF), s.abef)
@@ -233,6 +242,7 @@ func (k *shaniKernel) body() {
 		e("MOVO %s, %s", cst(offIVA), s.abef)
 		e("MOVO %s, %s", cst(offIVC), s.cdgh)
 	})
+	k.dump(2, k.streams[0].loc(0), k.streams[0].loc(1))
 	// Hash 2.
 	k.quadMsg(0, 0, false)
 	k.phase(func(s *shaniStream, e func(string, ...any)) {
@@ -283,9 +293,11 @@ func (k *shaniKernel) body() {
 			k.phase(func(s *shaniStream, e func(string, ...any)) { s.general(q+4, e) })
 		}
 	}
+	// The single RNDS2 of the last quad left the new ABEF in the CDGH register.
+	k.dump(4, k.streams[0].cdgh, k.streams[0].abef)
 	// Early exit: lane 0 (F) after rounds 60 and 61 is e61, the final h before feed-forward.
 	k.phase(func(s *shaniStream, e func(string, ...any)) {
-		e("MOVQ %s, AX", s.abef)
+		e("MOVQ %s, AX", s.cdgh)
 		e("ADDL $0x5be0cd19, AX")
 		e("BSWAPL AX")
 		e("CMPL AX, R9")
@@ -300,8 +312,16 @@ func (k *shaniKernel) generate(out *strings.Builder) {
 	w := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
 	w("// func %s(j *archJob, start, groups uint32) (grp, mask uint32)", k.name)
 	w("// %d nonces per group, message schedule in %s.", k.width, map[bool]string{false: "registers", true: "aligned stack slots"}[k.mem])
-	w("TEXT ·%s(SB), NOSPLIT, $%d-24", k.name, k.frame())
+	args := 24
+	res := 16
+	if k.trace {
+		args, res = 32, 24
+	}
+	w("TEXT ·%s(SB), NOSPLIT, $%d-%d", k.name, k.frame(), args)
 	w("\tMOVQ j+0(FP), DI")
+	if k.trace {
+		w("\tMOVQ out+16(FP), SI")
+	}
 	w("\tMOVL start+8(FP), BX")
 	w("\tMOVL groups+12(FP), CX")
 	w("\tLEAQ 15(SP), R8")
@@ -321,12 +341,12 @@ func (k *shaniKernel) generate(out *strings.Builder) {
 	w("\tINCL DX")
 	w("\tCMPL DX, CX")
 	w("\tJB %s_loop", k.name)
-	w("\tMOVL DX, grp+16(FP)")
-	w("\tMOVL $0, mask+20(FP)")
+	w("\tMOVL DX, grp+%d(FP)", res)
+	w("\tMOVL $0, mask+%d(FP)", res+4)
 	w("\tRET")
 	w("%s_hit:", k.name)
-	w("\tMOVL DX, grp+16(FP)")
-	w("\tMOVL R10, mask+20(FP)")
+	w("\tMOVL DX, grp+%d(FP)", res)
+	w("\tMOVL R10, mask+%d(FP)", res+4)
 	w("\tRET")
 	w("")
 }
