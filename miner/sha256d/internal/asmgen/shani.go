@@ -32,22 +32,111 @@ const (
 	jT7      = 128 // in the job (DI), not copied
 )
 
-// shaniStream is the register assignment of one interleaved nonce.
+// shaniStream is the register assignment of one interleaved nonce. Its message groups (W[4n..4n+3])
+// live in a ring of registers; when the ring has fewer than four registers every group is also
+// stored to one of four aligned stack slots, and groups older than the ring are read from there.
 type shaniStream struct {
 	idx        int
 	abef, cdgh string
-	m          [4]string // message groups (register mode)
-	wk         string    // work register (memory mode)
-	slot       int       // frame offset of this stream's four message slots (memory mode)
-	mem        bool
+	ring       []string
+	slot       int // frame offset of this stream's four message slots (ring < 4)
+	last       int // newest group begun
 }
 
-// loc returns where message group k (W[4k..4k+3]) lives.
-func (s *shaniStream) loc(k int) string {
-	if s.mem {
-		return fmt.Sprintf("%d(R8)", s.slot+16*(k%4))
+func (s *shaniStream) mem() bool { return len(s.ring) < 4 }
+
+// src returns an operand for group n.
+func (s *shaniStream) src(n int) string {
+	if n > s.last-len(s.ring) && n <= s.last {
+		return s.ring[n%len(s.ring)]
 	}
-	return s.m[k%4]
+	if !s.mem() {
+		panic(fmt.Sprintf("group %d no longer held (last %d)", n, s.last))
+	}
+	return fmt.Sprintf("%d(R8)", s.slot+16*(n%4))
+}
+
+// begin returns the register that receives group n, evicting the oldest group of the ring.
+func (s *shaniStream) begin(n int) string {
+	s.last = n
+	return s.ring[n%len(s.ring)]
+}
+
+// end stores group n to its slot when the ring cannot hold every live group.
+func (s *shaniStream) end(n int, e emitFn) {
+	if s.mem() {
+		e("MOVO %s, %d(R8)", s.ring[n%len(s.ring)], s.slot+16*(n%4))
+	}
+}
+
+type emitFn func(string, ...any)
+
+// operand is a message group reference (group >= 0) or a fixed memory operand.
+type operand struct {
+	group int
+	fixed string
+}
+
+func grp(n int) operand      { return operand{group: n} }
+func fixed(m string) operand { return operand{group: -1, fixed: m} }
+func none() operand          { return operand{group: -2} }
+
+func (o operand) ok() bool { return o.group != -2 }
+
+func (s *shaniStream) resolve(o operand) string {
+	if o.group >= 0 {
+		return s.src(o.group)
+	}
+	return o.fixed
+}
+
+// step computes group n = [MSG1(a, b)] + [PALIGNR $4 (c, d)] + [add], then [MSG2 f]. Missing
+// parts are none(); when there is neither a MSG1 nor a PALIGNR part, add initialises the group.
+func (s *shaniStream) step(n int, a, b, c, d, add, f operand, e emitFn) {
+	var ra, rb, rf, radd string
+	if a.ok() {
+		ra, rb = s.resolve(a), s.resolve(b)
+	}
+	if f.ok() {
+		rf = s.resolve(f)
+	}
+	if add.ok() {
+		radd = s.resolve(add)
+	}
+	if c.ok() {
+		e("MOVO %s, X15", s.resolve(c))
+		e("PALIGNR $4, %s, X15", s.resolve(d))
+	}
+	dst := s.begin(n)
+	switch {
+	case a.ok():
+		if ra != dst {
+			e("MOVO %s, %s", ra, dst)
+		}
+		e("SHA256MSG1 %s, %s", rb, dst)
+		if c.ok() {
+			e("PADDD X15, %s", dst)
+		}
+		if add.ok() {
+			e("PADDD %s, %s", radd, dst)
+		}
+	case c.ok():
+		e("MOVO X15, %s", dst)
+		if add.ok() {
+			e("PADDD %s, %s", radd, dst)
+		}
+	default:
+		e("MOVO %s, %s", radd, dst)
+	}
+	if f.ok() {
+		e("SHA256MSG2 %s, %s", rf, dst)
+	}
+	s.end(n, e)
+}
+
+// general computes group n from groups n-4..n-1 by the SHA-256 message schedule.
+func (s *shaniStream) general(n int, e emitFn) {
+	s.step(n, grp(n-4), grp(n-3), grp(n-1), grp(n-2), none(), grp(n-1), e)
 }
 
 func cst(off int) string { return fmt.Sprintf("shaniConst<>+%d(SB)", off) }
@@ -57,34 +146,28 @@ func job(off int) string { return fmt.Sprintf("%d(R8)", off) }
 type shaniKernel struct {
 	name    string // Go function name
 	width   int
-	mem     bool
+	ringLen int
 	streams []*shaniStream
-	phases  [][]string // per phase, per stream instruction blocks, filled by emitters
 	out     *strings.Builder
 	trace   bool // store intermediate states to the out argument (width 1 debugging aid)
 }
 
-// dump stores stream 0's ABEF and CDGH to trace slots i and i+1.
+// dump stores two registers to trace slots i and i+1.
 func (k *shaniKernel) dump(i int, a, b string) {
 	if k.trace {
 		fmt.Fprintf(k.out, "\tMOVOU %s, %d(SI)\n\tMOVOU %s, %d(SI)\n", a, 16*i, b, 16*i+16)
 	}
 }
 
-func newShaniKernel(name string, width int, mem bool) *shaniKernel {
-	k := &shaniKernel{name: name, width: width, mem: mem}
+func newShaniKernel(name string, width, ringLen int) *shaniKernel {
+	k := &shaniKernel{name: name, width: width, ringLen: ringLen}
 	r := 1
 	next := func() string { r++; return fmt.Sprintf("X%d", r-1) }
 	for i := 0; i < width; i++ {
-		s := &shaniStream{idx: i, mem: mem}
+		s := &shaniStream{idx: i, slot: 16*jVectors + 64*i}
 		s.abef, s.cdgh = next(), next()
-		if mem {
-			s.wk = next()
-			s.slot = 16*jVectors + 64*i
-		} else {
-			for j := range s.m {
-				s.m[j] = next()
-			}
+		for j := 0; j < ringLen; j++ {
+			s.ring = append(s.ring, next())
 		}
 		k.streams = append(k.streams, s)
 	}
@@ -96,7 +179,7 @@ func newShaniKernel(name string, width int, mem bool) *shaniKernel {
 
 func (k *shaniKernel) frame() int {
 	n := 16*jVectors + 16
-	if k.mem {
+	if k.ringLen < 4 {
 		n += 64 * k.width
 	}
 	return n
@@ -104,7 +187,7 @@ func (k *shaniKernel) frame() int {
 
 // phase emits the same step for every stream, one stream after another, so that independent
 // dependency chains interleave.
-func (k *shaniKernel) phase(f func(s *shaniStream, e func(string, ...any))) {
+func (k *shaniKernel) phase(f func(s *shaniStream, e emitFn)) {
 	for _, s := range k.streams {
 		f(s, func(format string, args ...any) {
 			fmt.Fprintf(k.out, "\t"+format+"\n", args...)
@@ -112,60 +195,40 @@ func (k *shaniKernel) phase(f func(s *shaniStream, e func(string, ...any))) {
 	}
 }
 
-// dst returns the register that receives new message group n and, in memory mode, a function
-// that stores it to its slot.
-func (s *shaniStream) dst(n int) (string, func(e func(string, ...any))) {
-	if s.mem {
-		return s.wk, func(e func(string, ...any)) { e("MOVO %s, %s", s.wk, s.loc(n)) }
-	}
-	return s.loc(n), func(func(string, ...any)) {}
-}
-
-// general computes group n from groups n-4..n-1: MSG1(n-4, n-3) + PALIGNR(n-1, n-2), then MSG2.
-func (s *shaniStream) general(n int, e func(string, ...any)) {
-	d, store := s.dst(n)
-	if s.mem {
-		e("MOVO %s, %s", s.loc(n-4), d)
-	}
-	e("SHA256MSG1 %s, %s", s.loc(n-3), d)
-	e("MOVO %s, X15", s.loc(n-1))
-	e("PALIGNR $4, %s, X15", s.loc(n-2))
-	e("PADDD X15, %s", d)
-	e("SHA256MSG2 %s, %s", s.loc(n-1), d)
-	store(e)
-}
-
 func (k *shaniKernel) quadConst(lo int) {
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
+	k.phase(func(s *shaniStream, e emitFn) {
 		e("MOVO %s, X0", cst(lo))
 		e("SHA256RNDS2 X0, %s, %s", s.abef, s.cdgh)
 	})
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
+	k.phase(func(s *shaniStream, e emitFn) {
 		e("MOVO %s, X0", cst(lo+16))
 		e("SHA256RNDS2 X0, %s, %s", s.cdgh, s.abef)
 	})
 }
 
-func (k *shaniKernel) quadMsg(q int, group int, onlyLo bool) {
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
-		e("MOVO %s, X0", s.loc(group))
+func (k *shaniKernel) quadMsg(q int, onlyLo bool) {
+	k.phase(func(s *shaniStream, e emitFn) {
+		e("MOVO %s, X0", s.src(q))
 		e("PADDD %s, X0", cst(offKLO+16*q))
 		e("SHA256RNDS2 X0, %s, %s", s.abef, s.cdgh)
 	})
 	if onlyLo {
 		return
 	}
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
-		e("PSHUFD $0x0e, %s, X0", s.loc(group))
+	k.phase(func(s *shaniStream, e emitFn) {
+		e("PSHUFD $0x0e, %s, X0", s.src(q))
 		e("PADDD %s, X0", cst(offKHI+16*q))
 		e("SHA256RNDS2 X0, %s, %s", s.cdgh, s.abef)
 	})
 }
 
 func (k *shaniKernel) body() {
+	for _, s := range k.streams {
+		s.last = -1
+	}
 	// Block 2: the state after rounds 0..3 with the nonce word added to A and E; group 0 is
 	// W0..W3 with the nonce word in lane 3.
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
+	k.phase(func(s *shaniStream, e emitFn) {
 		e("MOVL BX, AX")
 		if s.idx > 0 {
 			e("ADDL $%d, AX", s.idx)
@@ -176,127 +239,83 @@ func (k *shaniKernel) body() {
 		e("MOVO %s, %s", job(jS4ABEF), s.abef)
 		e("PADDD X15, %s", s.abef)
 		e("MOVO %s, %s", job(jS4CDGH), s.cdgh)
-		d, _ := s.dst(0)
+		d := s.begin(0)
 		e("MOVO %s, %s", job(jW012), d)
 		e("PINSRD $3, AX, %s", d)
+		s.end(0, e)
 	})
 	// Group 4 = MSG1(W0..3, W4..7) + constants (W9..12 are zero; the sigma1 terms are per job).
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
-		d, store := s.dst(4)
-		e("SHA256MSG1 %s, %s", cst(offCW4), d)
-		e("PADDD %s, %s", job(jC16), d)
-		store(e)
+	k.phase(func(s *shaniStream, e emitFn) {
+		s.step(4, grp(0), fixed(cst(offCW4)), none(), none(), fixed(job(jC16)), none(), e)
 	})
 	k.quadConst(offB2C)
 	// Group 5 = MSG2(per-job [W4+W13, W5+W14, W6+W15, W7+W16] plus zero sigma0 terms, group 4).
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
-		d, store := s.dst(5)
-		e("MOVO %s, %s", job(jX20), d)
-		e("SHA256MSG2 %s, %s", s.loc(4), d)
-		store(e)
+	k.phase(func(s *shaniStream, e emitFn) {
+		s.step(5, none(), none(), none(), none(), fixed(job(jX20)), grp(4), e)
 	})
 	k.quadConst(offB2C + 32)
 	// Group 6: the MSG1 part is all zero.
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
-		d, store := s.dst(6)
-		e("MOVO %s, %s", s.loc(5), d)
-		e("PALIGNR $4, %s, %s", s.loc(4), d)
-		e("SHA256MSG2 %s, %s", s.loc(5), d)
-		store(e)
+	k.phase(func(s *shaniStream, e emitFn) {
+		s.step(6, none(), none(), grp(5), grp(4), none(), grp(5), e)
 	})
 	k.quadConst(offB2C + 64)
 	// Group 7: the MSG1 part is a per-job constant.
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
-		d, store := s.dst(7)
-		e("MOVO %s, %s", s.loc(6), d)
-		e("PALIGNR $4, %s, %s", s.loc(5), d)
-		e("PADDD %s, %s", job(jC28), d)
-		e("SHA256MSG2 %s, %s", s.loc(6), d)
-		store(e)
+	k.phase(func(s *shaniStream, e emitFn) {
+		s.step(7, none(), none(), grp(6), grp(5), fixed(job(jC28)), grp(6), e)
 	})
 	for q := 4; q < 16; q++ {
-		k.quadMsg(q, q, false)
+		k.quadMsg(q, false)
 		if q+4 < 16 {
-			k.phase(func(s *shaniStream, e func(string, ...any)) { s.general(q+4, e) })
+			k.phase(func(s *shaniStream, e emitFn) { s.general(q+4, e) })
 		}
 	}
 	k.dump(0, k.streams[0].abef, k.streams[0].cdgh)
 	// Feed-forward and repack into hash-2 groups 0 (A..D) and 1 (E..H); reset to the IV.
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
+	k.phase(func(s *shaniStream, e emitFn) {
 		e("PADDD %s, %s", job(jMidABEF), s.abef)
 		e("PADDD %s, %s", job(jMidCDGH), s.cdgh)
 		e("PSHUFD $0x1b, %s, %s", s.abef, s.abef)
 		e("PSHUFD $0x1b, %s, %s", s.cdgh, s.cdgh)
-		if s.mem {
-			e("MOVO %s, %s", s.abef, s.wk)
-			e("PUNPCKLQDQ %s, %s", s.cdgh, s.wk)
-			e("MOVO %s, %s", s.wk, s.loc(0))
-			e("PUNPCKHQDQ %s, %s", s.cdgh, s.abef)
-			e("MOVO %s, %s", s.abef, s.loc(1))
-		} else {
-			e("MOVO %s, %s", s.abef, s.loc(0))
-			e("PUNPCKLQDQ %s, %s", s.cdgh, s.loc(0))
-			e("MOVO %s, %s", s.abef, s.loc(1))
-			e("PUNPCKHQDQ %s, %s", s.cdgh, s.loc(1))
-		}
+		s.last = -1
+		d := s.begin(0)
+		e("MOVO %s, %s", s.abef, d)
+		e("PUNPCKLQDQ %s, %s", s.cdgh, d)
+		s.end(0, e)
+		d = s.begin(1)
+		e("MOVO %s, %s", s.abef, d)
+		e("PUNPCKHQDQ %s, %s", s.cdgh, d)
+		s.end(1, e)
 		e("MOVO %s, %s", cst(offIVA), s.abef)
 		e("MOVO %s, %s", cst(offIVC), s.cdgh)
 	})
-	k.dump(2, k.streams[0].loc(0), k.streams[0].loc(1))
-	// Hash 2.
-	k.quadMsg(0, 0, false)
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
-		d, store := s.dst(4)
-		if s.mem {
-			e("MOVO %s, %s", s.loc(0), d)
-		}
-		e("SHA256MSG1 %s, %s", s.loc(1), d)
-		e("SHA256MSG2 %s, %s", cst(offCW12), d)
-		store(e)
+	k.dump(2, k.streams[0].src(0), k.streams[0].src(1))
+	// Hash 2: W8..W15 are padding constants.
+	k.quadMsg(0, false)
+	k.phase(func(s *shaniStream, e emitFn) {
+		s.step(4, grp(0), grp(1), none(), none(), none(), fixed(cst(offCW12)), e)
 	})
-	k.quadMsg(1, 1, false)
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
-		d, store := s.dst(5)
-		if s.mem {
-			e("MOVO %s, %s", s.loc(1), d)
-		}
-		e("SHA256MSG1 %s, %s", cst(offCW4), d)
-		e("MOVO %s, X15", s.loc(4))
-		e("PALIGNR $4, %s, X15", cst(offCW12))
-		e("PADDD X15, %s", d)
-		e("SHA256MSG2 %s, %s", s.loc(4), d)
-		store(e)
+	k.quadMsg(1, false)
+	k.phase(func(s *shaniStream, e emitFn) {
+		s.step(5, grp(1), fixed(cst(offCW4)), grp(4), fixed(cst(offCW12)), none(), grp(4), e)
 	})
 	k.quadConst(offH2C)
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
-		d, store := s.dst(6)
-		e("MOVO %s, %s", s.loc(5), d)
-		e("PALIGNR $4, %s, %s", s.loc(4), d)
-		e("PADDD %s, %s", cst(offCW4), d)
-		e("SHA256MSG2 %s, %s", s.loc(5), d)
-		store(e)
+	k.phase(func(s *shaniStream, e emitFn) {
+		s.step(6, none(), none(), grp(5), grp(4), fixed(cst(offCW4)), grp(5), e)
 	})
 	k.quadConst(offH2C + 32)
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
-		d, store := s.dst(7)
-		e("MOVO %s, %s", cst(offCW12), d)
-		e("SHA256MSG1 %s, %s", s.loc(4), d)
-		e("MOVO %s, X15", s.loc(6))
-		e("PALIGNR $4, %s, X15", s.loc(5))
-		e("PADDD X15, %s", d)
-		e("SHA256MSG2 %s, %s", s.loc(6), d)
-		store(e)
+	k.phase(func(s *shaniStream, e emitFn) {
+		s.step(7, fixed(cst(offCW12)), grp(4), grp(6), grp(5), none(), grp(6), e)
 	})
 	for q := 4; q < 16; q++ {
-		k.quadMsg(q, q, q == 15)
+		k.quadMsg(q, q == 15)
 		if q+4 < 16 {
-			k.phase(func(s *shaniStream, e func(string, ...any)) { s.general(q+4, e) })
+			k.phase(func(s *shaniStream, e emitFn) { s.general(q+4, e) })
 		}
 	}
 	// The single RNDS2 of the last quad left the new ABEF in the CDGH register.
 	k.dump(4, k.streams[0].cdgh, k.streams[0].abef)
 	// Early exit: lane 0 (F) after rounds 60 and 61 is e61, the final h before feed-forward.
-	k.phase(func(s *shaniStream, e func(string, ...any)) {
+	k.phase(func(s *shaniStream, e emitFn) {
 		e("MOVQ %s, AX", s.cdgh)
 		e("ADDL $0x5be0cd19, AX")
 		e("BSWAPL AX")
@@ -311,7 +330,7 @@ func (k *shaniKernel) generate(out *strings.Builder) {
 	k.out = out
 	w := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
 	w("// func %s(j *archJob, start, groups uint32) (grp, mask uint32)", k.name)
-	w("// %d nonces per group, message schedule in %s.", k.width, map[bool]string{false: "registers", true: "aligned stack slots"}[k.mem])
+	w("// %d nonces per group, message schedule in %s.", k.width, map[bool]string{false: "registers", true: "registers and aligned stack slots"}[k.ringLen < 4])
 	args := 24
 	res := 16
 	if k.trace {
