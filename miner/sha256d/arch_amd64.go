@@ -37,9 +37,7 @@ func (j *Job) initArch() {
 // consecutive nonces from start and returns the first group with a lane whose hash top word is
 // <= the target's, and the mask of those lanes; or groups and 0.
 func scanSHANI2(j *archJob, start, groups uint32) (grp, mask uint32)
-func scanSHANI2m(j *archJob, start, groups uint32) (grp, mask uint32)
 func scanSHANI3(j *archJob, start, groups uint32) (grp, mask uint32)
-func scanSHANI4(j *archJob, start, groups uint32) (grp, mask uint32)
 
 func shani(name string, width uint32, f func(*archJob, uint32, uint32) (uint32, uint32)) Kernel {
 	return Kernel{name: name, width: width, scan: func(j *Job, start, groups uint32) (uint32, uint32) {
@@ -55,9 +53,7 @@ func compiledKernels() []kernelInfo {
 	shaWhy := "cpu lacks SHA-NI (CPUID leaf 7 EBX bit 29) or SSE4.1"
 	return []kernelInfo{
 		{k: shani("sha-ni-3way", 3, scanSHANI3), ok: shaOK, reason: shaWhy},
-		{k: shani("sha-ni-4way", 4, scanSHANI4), ok: shaOK, reason: shaWhy},
 		{k: shani("sha-ni-2way", 2, scanSHANI2), ok: shaOK, reason: shaWhy},
-		{k: shani("sha-ni-2way-mem", 2, scanSHANI2m), ok: shaOK, reason: shaWhy},
 	}
 }
 

@@ -32,14 +32,12 @@ func main() {
 	b.WriteString(header)
 	shaniConsts(&b)
 	for _, k := range []*shaniKernel{
-		newShaniKernel("scanSHANI2", 2, 4),
-		newShaniKernel("scanSHANI3", 3, 2),
-		newShaniKernel("scanSHANI2m", 2, 2),
-		newShaniKernel("scanSHANI4", 4, 1),
+		newShaniKernel("scanSHANI2", 2, 4, 3),
+		newShaniKernel("scanSHANI3", 3, 2, 1),
 	} {
 		k.generate(&b)
 	}
-	tr := newShaniKernel("traceSHANI1", 1, 4)
+	tr := newShaniKernel("traceSHANI1", 1, 4, 3)
 	tr.trace = true
 	tr.generate(&b)
 	if err := os.WriteFile(filepath.Join(*out, "shani_amd64.s"), []byte(b.String()), 0o644); err != nil {

@@ -147,6 +147,7 @@ type shaniKernel struct {
 	name    string // Go function name
 	width   int
 	ringLen int
+	lead    int // how many quads ahead of its use a message group is computed
 	streams []*shaniStream
 	out     *strings.Builder
 	trace   bool // store intermediate states to the out argument (width 1 debugging aid)
@@ -159,8 +160,8 @@ func (k *shaniKernel) dump(i int, a, b string) {
 	}
 }
 
-func newShaniKernel(name string, width, ringLen int) *shaniKernel {
-	k := &shaniKernel{name: name, width: width, ringLen: ringLen}
+func newShaniKernel(name string, width, ringLen, lead int) *shaniKernel {
+	k := &shaniKernel{name: name, width: width, ringLen: ringLen, lead: lead}
 	r := 1
 	next := func() string { r++; return fmt.Sprintf("X%d", r-1) }
 	for i := 0; i < width; i++ {
@@ -222,6 +223,29 @@ func (k *shaniKernel) quadMsg(q int, onlyLo bool) {
 	})
 }
 
+// rounds emits quads first..15 (the last one only half when short) with schedule steps 4..15
+// (special ones from sched, the rest general), step n before quad max(n-lead, first+1) and
+// never before quad n-3 has read the slot it reuses. Constant quads take W+K from the table at
+// constBase+32*q.
+func (k *shaniKernel) rounds(first int, sched map[int]func(*shaniStream, emitFn), isConst func(int) bool, constBase int, short bool) {
+	next := 4
+	for q := first; q < 16; q++ {
+		for ; next < 16 && max(next-k.lead, first+1, next-3) <= q; next++ {
+			f := sched[next]
+			if f == nil {
+				n := next
+				f = func(s *shaniStream, e emitFn) { s.general(n, e) }
+			}
+			k.phase(f)
+		}
+		if isConst(q) {
+			k.quadConst(constBase + 32*q)
+		} else {
+			k.quadMsg(q, short && q == 15)
+		}
+	}
+}
+
 func (k *shaniKernel) body() {
 	for _, s := range k.streams {
 		s.last = -1
@@ -244,31 +268,26 @@ func (k *shaniKernel) body() {
 		e("PINSRD $3, AX, %s", d)
 		s.end(0, e)
 	})
-	// Group 4 = MSG1(W0..3, W4..7) + constants (W9..12 are zero; the sigma1 terms are per job).
-	k.phase(func(s *shaniStream, e emitFn) {
-		s.step(4, grp(0), fixed(cst(offCW4)), none(), none(), fixed(job(jC16)), none(), e)
-	})
-	k.quadConst(offB2C)
-	// Group 5 = MSG2(per-job [W4+W13, W5+W14, W6+W15, W7+W16] plus zero sigma0 terms, group 4).
-	k.phase(func(s *shaniStream, e emitFn) {
-		s.step(5, none(), none(), none(), none(), fixed(job(jX20)), grp(4), e)
-	})
-	k.quadConst(offB2C + 32)
-	// Group 6: the MSG1 part is all zero.
-	k.phase(func(s *shaniStream, e emitFn) {
-		s.step(6, none(), none(), grp(5), grp(4), none(), grp(5), e)
-	})
-	k.quadConst(offB2C + 64)
-	// Group 7: the MSG1 part is a per-job constant.
-	k.phase(func(s *shaniStream, e emitFn) {
-		s.step(7, none(), none(), grp(6), grp(5), fixed(job(jC28)), grp(6), e)
-	})
-	for q := 4; q < 16; q++ {
-		k.quadMsg(q, false)
-		if q+4 < 16 {
-			k.phase(func(s *shaniStream, e emitFn) { s.general(q+4, e) })
-		}
+	// Block-2 schedule steps; group n is emitted before quad n-lead.
+	sched := map[int]func(s *shaniStream, e emitFn){
+		// Group 4 = MSG1(W0..3, W4..7) + constants (W9..12 are zero; the sigma1 terms are per job).
+		4: func(s *shaniStream, e emitFn) {
+			s.step(4, grp(0), fixed(cst(offCW4)), none(), none(), fixed(job(jC16)), none(), e)
+		},
+		// Group 5 = MSG2(per-job [W4+W13, W5+W14, W6+W15, W7+W16], group 4): sigma0 terms are zero.
+		5: func(s *shaniStream, e emitFn) {
+			s.step(5, none(), none(), none(), none(), fixed(job(jX20)), grp(4), e)
+		},
+		// Group 6: the MSG1 part is all zero.
+		6: func(s *shaniStream, e emitFn) {
+			s.step(6, none(), none(), grp(5), grp(4), none(), grp(5), e)
+		},
+		// Group 7: the MSG1 part is a per-job constant.
+		7: func(s *shaniStream, e emitFn) {
+			s.step(7, none(), none(), grp(6), grp(5), fixed(job(jC28)), grp(6), e)
+		},
 	}
+	k.rounds(1, sched, func(q int) bool { return q < 4 }, offB2C-32, false)
 	k.dump(0, k.streams[0].abef, k.streams[0].cdgh)
 	// Feed-forward and repack into hash-2 groups 0 (A..D) and 1 (E..H); reset to the IV.
 	k.phase(func(s *shaniStream, e emitFn) {
@@ -290,28 +309,21 @@ func (k *shaniKernel) body() {
 	})
 	k.dump(2, k.streams[0].src(0), k.streams[0].src(1))
 	// Hash 2: W8..W15 are padding constants.
-	k.quadMsg(0, false)
-	k.phase(func(s *shaniStream, e emitFn) {
-		s.step(4, grp(0), grp(1), none(), none(), none(), fixed(cst(offCW12)), e)
-	})
-	k.quadMsg(1, false)
-	k.phase(func(s *shaniStream, e emitFn) {
-		s.step(5, grp(1), fixed(cst(offCW4)), grp(4), fixed(cst(offCW12)), none(), grp(4), e)
-	})
-	k.quadConst(offH2C)
-	k.phase(func(s *shaniStream, e emitFn) {
-		s.step(6, none(), none(), grp(5), grp(4), fixed(cst(offCW4)), grp(5), e)
-	})
-	k.quadConst(offH2C + 32)
-	k.phase(func(s *shaniStream, e emitFn) {
-		s.step(7, fixed(cst(offCW12)), grp(4), grp(6), grp(5), none(), grp(6), e)
-	})
-	for q := 4; q < 16; q++ {
-		k.quadMsg(q, q == 15)
-		if q+4 < 16 {
-			k.phase(func(s *shaniStream, e emitFn) { s.general(q+4, e) })
-		}
+	sched = map[int]func(s *shaniStream, e emitFn){
+		4: func(s *shaniStream, e emitFn) {
+			s.step(4, grp(0), grp(1), none(), none(), none(), fixed(cst(offCW12)), e)
+		},
+		5: func(s *shaniStream, e emitFn) {
+			s.step(5, grp(1), fixed(cst(offCW4)), grp(4), fixed(cst(offCW12)), none(), grp(4), e)
+		},
+		6: func(s *shaniStream, e emitFn) {
+			s.step(6, none(), none(), grp(5), grp(4), fixed(cst(offCW4)), grp(5), e)
+		},
+		7: func(s *shaniStream, e emitFn) {
+			s.step(7, fixed(cst(offCW12)), grp(4), grp(6), grp(5), none(), grp(6), e)
+		},
 	}
+	k.rounds(0, sched, func(q int) bool { return q == 2 || q == 3 }, offH2C-64, true)
 	// The single RNDS2 of the last quad left the new ABEF in the CDGH register.
 	k.dump(4, k.streams[0].cdgh, k.streams[0].abef)
 	// Early exit: lane 0 (F) after rounds 60 and 61 is e61, the final h before feed-forward.
