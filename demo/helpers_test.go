@@ -26,7 +26,7 @@ import (
 // testClock is a clock that can be moved forward.
 type testClock struct{ offset atomic.Int64 }
 
-func (c *testClock) now() time.Time         { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *testClock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
 func (c *testClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 // startNode starts a node in a temporary directory and closes it at the end
