@@ -302,3 +302,15 @@ func NewSolution(w *Work, nonce uint32, source string) Solution {
 
 // Header returns the solution's 80-byte header.
 func (s *Solution) Header() [80]byte { return s.Work.HeaderFor(s.Nonce, s.Version, s.NTime) }
+
+// Hash returns the double SHA-256 of the solution's header.
+func (s *Solution) Hash() chainhash.Hash {
+	h := s.Header()
+	return chainhash.DoubleHashH(h[:])
+}
+
+// IsBlock reports whether the solution's hash meets the block target.
+func (s *Solution) IsBlock() bool {
+	h := s.Hash()
+	return MeetsTarget(&h, &s.Work.Job.Target)
+}

@@ -67,13 +67,18 @@ type Miner struct {
 
 	refetch chan struct{} // asks the template loop for a fresh template now
 
-	mu        sync.Mutex // guards the fields below
-	hashers   []*hasherState
-	node      NodeView
-	tmpl      TemplateView
-	work      WorkView
-	job       *Job // latest job built, published or not (paused)
-	tip       chainhash.Hash
+	mu      sync.Mutex // guards the fields below
+	hashers []*hasherState
+	node    NodeView
+	tmpl    TemplateView
+	work    WorkView
+	job     *Job // latest job built, published or not (paused)
+	tip     chainhash.Hash
+	// hold is a parent we found a block on: work on it is not handed out
+	// again until holdUntil, or until the node rejects that block.
+	seenTip   bool
+	hold      chainhash.Hash
+	holdUntil time.Time
 	best      *bests
 	blocks    []FoundBlock
 	total     meter
@@ -325,6 +330,15 @@ func (m *Miner) publish(t *Template, clean bool) error {
 	w := j.NewWork(time.Now())
 	m.mu.Lock()
 	m.job = j
+	m.tip = t.PrevHash // before hashers see the job: their solutions check it
+	if clean {
+		m.best.newBlock()
+		if m.seenTip {
+			m.node.LastBlockAt = j.Created
+		}
+		m.seenTip = true
+		m.node.Height = t.Height - 1
+	}
 	m.tmpl = TemplateView{
 		Height: t.Height, PrevHash: t.PrevHash, TxCount: len(t.Transactions), Fees: t.Fees(),
 		Value: t.CoinbaseValue, Bits: t.Bits, Target: j.Target, FetchedAt: j.Created,

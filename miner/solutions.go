@@ -80,6 +80,7 @@ func (m *Miner) solutionLoop(ctx context.Context, sols <-chan Solution, subCtx c
 		dup := isBlock && found[j.PrevHash]
 		if isBlock && !dup {
 			found[j.PrevHash] = true
+			m.hold, m.holdUntil = j.PrevHash, time.Now().Add(10*time.Second)
 			m.blocks = append(m.blocks, FoundBlock{Height: j.Height, Hash: hash, At: share.At, Pending: true})
 		}
 		m.mu.Unlock()
@@ -95,7 +96,7 @@ func (m *Miner) solutionLoop(ctx context.Context, sols <-chan Solution, subCtx c
 			continue
 		}
 		if dup {
-			m.emit(EventBlockFound, slog.LevelInfo, "another block on the same parent; not submitted",
+			m.emit(EventBlockFound, slog.LevelDebug, "another block on the same parent; not submitted",
 				slog.Int64("height", j.Height), slog.String("hash", hash.String()))
 			continue
 		}
@@ -179,7 +180,14 @@ func (m *Miner) deliver(ctx context.Context, b PendingBlock, fresh bool) {
 		slog.Int64("height", b.Height), slog.String("hash", b.Hash.String()),
 		slog.String("outcome", res.Outcome.String()), slog.String("reason", res.Reason))
 	m.setBlock(b.Hash, func(f *FoundBlock) { f.Pending = false; f.Outcome = res.Outcome; f.Reason = res.Reason })
-	if !res.Outcome.Has() && res.Outcome != SubmitAccepted {
+	if !res.Outcome.Has() {
+		// Rejected: mine on this parent again.
+		m.mu.Lock()
+		if m.hold == b.PrevHash {
+			m.holdUntil = time.Time{}
+		}
+		m.mu.Unlock()
+		m.askTemplate()
 		return
 	}
 	// Confirm with the node: on its best chain?

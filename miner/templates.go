@@ -87,7 +87,13 @@ func (m *Miner) templateLoop(ctx context.Context, fail func(error)) {
 
 		m.mu.Lock()
 		newTip := t.PrevHash != m.tip
+		held := t.PrevHash == m.hold && time.Now().Before(m.holdUntil)
 		m.mu.Unlock()
+		if held {
+			// We found a block on this parent and await the node's new tip.
+			resetTimer(refresh, m.cfg.PollInterval/4)
+			continue
+		}
 		txKey := txSetKey(t)
 		now := time.Now()
 		if newTip || txKey != lastTx || now.Sub(lastPub) >= m.cfg.RefreshInterval || m.feed.Current() == nil {
@@ -197,21 +203,11 @@ func (m *Miner) handleNodeError(err error) {
 }
 
 func (m *Miner) onTemplate(t *Template, newTip bool, detection string) {
-	now := time.Now()
 	if newTip {
-		m.mu.Lock()
-		first := m.tip == ([32]byte{})
-		m.tip = t.PrevHash
-		m.best.newBlock()
-		if !first {
-			m.node.LastBlockAt = now
-		}
-		m.node.Height = t.Height - 1
-		m.mu.Unlock()
 		m.emit(EventNewTip, slog.LevelInfo, "new tip",
 			slog.Int64("height", t.Height-1), slog.String("hash", t.PrevHash.String()))
 	}
-	m.emit(EventNewTemplate, slog.LevelDebug, "new template",
+	m.emit(EventNewTemplate, slog.LevelInfo, "new template",
 		slog.Int64("height", t.Height), slog.Int("txs", len(t.Transactions)),
 		slog.Int64("fees", t.Fees()), slog.Int64("value", t.CoinbaseValue), slog.String("detection", detection))
 }

@@ -178,13 +178,30 @@ func (h *Hasher) work(ctx context.Context, slot int, feed *miner.Feed, out chan<
 			if dt := time.Since(t0).Seconds(); dt > 0 && scanned == count {
 				batch = batchFor(float64(scanned) / dt)
 			}
+			block := false
 			for _, nonce := range found[:n] {
+				sol := miner.NewSolution(w, nonce, "cpu")
 				select {
-				case out <- miner.NewSolution(w, nonce, "cpu"):
+				case out <- sol:
 				case <-job.Stale():
 				case <-ctx.Done():
 					return
 				}
+				if sol.IsBlock() {
+					block = true // nothing more to find on this parent
+					break
+				}
+			}
+			if block {
+				// The miner stops handing out this parent's work once it has
+				// checked the block; should it refuse the block, go on.
+				select {
+				case <-job.Stale():
+				case <-time.After(5 * time.Second):
+				case <-ctx.Done():
+					return
+				}
+				break
 			}
 			next += scanned
 			done += uint64(scanned)
