@@ -77,6 +77,16 @@ type ScanOptions struct {
 	Probe ProbeFunc
 }
 
+// location is where a device sits on the bus, as enumeration reports it.
+type location struct {
+	bus, address int
+	vid, pid     uint16
+	path         string
+}
+
+// key is the location as a map key ("001/002").
+func (l location) key() string { return fmt.Sprintf("%03d/%03d", l.bus, l.address) }
+
 // bridgeIDs are the VID:PIDs of the model table, which Scan looks at.
 func bridgeIDs() map[[2]uint16]Bridge {
 	ids := make(map[[2]uint16]Bridge)

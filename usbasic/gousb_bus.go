@@ -44,13 +44,6 @@ func OpenBus(logger *slog.Logger) (b *Bus, err error) {
 // Close releases libusb. Ports opened from the bus must be closed first.
 func (b *Bus) Close() error { return b.ctx.Close() }
 
-// location is where a device sits on the bus, as enumeration reports it.
-type location struct {
-	bus, address int
-	vid, pid     uint16
-	path         string
-}
-
 // list enumerates the devices whose VID:PID is a miner bridge, without
 // opening them.
 func (b *Bus) list() ([]location, error) {

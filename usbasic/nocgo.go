@@ -33,3 +33,11 @@ func (b *Bus) Scan(context.Context, ScanOptions) ([]Device, error) {
 func (b *Bus) Open(context.Context, Device) (Port, error) {
 	return nil, fmt.Errorf("usbasic: %w", ErrNotBuiltIn)
 }
+
+func (b *Bus) list() ([]location, error) { return nil, fmt.Errorf("usbasic: %w", ErrNotBuiltIn) }
+
+func (b *Bus) describe(l location) Device {
+	return Device{Bus: l.bus, Address: l.address, Err: fmt.Errorf("usbasic: %w", ErrNotBuiltIn)}
+}
+
+func (b *Bus) identify(context.Context, *Device, ProbeFunc) {}
