@@ -199,7 +199,9 @@ func (m *Manager) scan(ctx context.Context, announce bool) error {
 		delete(m.errText, k)
 		m.mu.Unlock()
 	}
-	for k, l := range seen {
+	slices.SortFunc(locs, func(a, b location) int { return strings.Compare(a.key(), b.key()) })
+	for _, l := range locs {
+		k := l.key()
 		if d, ok := next[k]; ok && (d.Err == nil || errors.Is(d.Err, ErrNotMiner)) {
 			continue
 		}
