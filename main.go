@@ -42,7 +42,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "version":
 			fmt.Fprintln(stdout, "soloist", versionString())
 			return exitOK
-		// WIRE: bench, devices
+		case "bench":
+			return runBench(args[1:], stdout, stderr)
+		// WIRE: devices
 		case "help":
 			args = []string{"--help"}
 		}
