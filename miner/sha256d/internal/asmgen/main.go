@@ -43,6 +43,12 @@ func main() {
 	if err := os.WriteFile(filepath.Join(*out, "shani_amd64.s"), []byte(b.String()), 0o644); err != nil {
 		log.Fatal(err)
 	}
+	var a strings.Builder
+	a.WriteString(header)
+	(&avx2Gen{}).generate(&a)
+	if err := os.WriteFile(filepath.Join(*out, "avx2_amd64.s"), []byte(a.String()), 0o644); err != nil {
+		log.Fatal(err)
+	}
 }
 
 func shaniConsts(b *strings.Builder) {
