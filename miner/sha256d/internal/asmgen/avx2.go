@@ -174,7 +174,7 @@ func (g *avx2Gen) round(kw []string, partial bool) {
 	g.e("VPXOR %s, %s, Y9", gg, f)
 	g.e("VPAND %s, Y9, Y9", e)
 	g.e("VPXOR %s, Y9, Y9", gg)
-	g.e("VPADDD Y9, %s, %s", h, h) // h = T1
+	g.e("VPADDD Y9, %s, %s", h, h)    // h = T1
 	g.e("VPADDD %s, %s, %s", h, d, d) // d = new e
 	if !partial {
 		// Sigma0(a) = ror2 ^ ror13 ^ ror22
