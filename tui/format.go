@@ -255,3 +255,22 @@ func formatOfNetwork(share, network float64, times string) string {
 	}
 	return formatPercent(r) + " of network"
 }
+
+// formatEffort formats work done as a fraction of one block's expected
+// work. Unlike a probability it has no ceiling: "2.13e-6%", "37.5%",
+// "250%", "1.2M blocks' worth".
+func formatEffort(e float64) string {
+	pct := e * 100
+	switch {
+	case math.IsNaN(e) || e <= 0:
+		return "0%"
+	case pct < 1e-3:
+		return formatSmall(pct) + "%"
+	case pct < 1:
+		return strconv.FormatFloat(pct, 'g', 3, 64) + "%"
+	case pct < 1000:
+		return sig3(pct) + "%"
+	default:
+		return formatSI(e) + " blocks' worth"
+	}
+}

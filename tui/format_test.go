@@ -140,6 +140,12 @@ func TestFormatMisc(t *testing.T) {
 		{formatOfNetwork(1.1e9, 1e14, "x"), "0.0011% of network"},
 		{formatOfNetwork(1e3, 4.656542e-10, "x"), "2.15Tx network"},
 		{formatOfNetwork(0, 1e14, "x"), ""},
+		{formatEffort(0), "0%"},
+		{formatEffort(2.13e-8), "2.13e-6%"},
+		{formatEffort(0.00123), "0.123%"},
+		{formatEffort(0.375), "37.5%"},
+		{formatEffort(2.5), "250%"},
+		{formatEffort(1.2e6), "1.2M blocks' worth"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
