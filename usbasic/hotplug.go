@@ -23,14 +23,14 @@ type backend interface {
 	Close() error
 }
 
-// driver is what runs on an open stick: the family driver (a *Stick).
-type driver interface {
+// runner is what runs on an open stick: the family driver (a *Stick).
+type runner interface {
 	Run(ctx context.Context, feed *miner.Feed, out chan<- miner.Solution) error
 	Status() miner.DeviceStatus
 }
 
 // newDriverFunc makes the driver for stick d on port, clocked at mhz.
-type newDriverFunc func(port Port, d Device, mhz float64, log *slog.Logger) driver
+type newDriverFunc func(port Port, d Device, mhz float64, log *slog.Logger) runner
 
 // retryOpen is how long a stick that could not be opened (busy, no
 // permission, set-up failed) waits before the next try; a replug retries
@@ -275,7 +275,7 @@ type usbStick struct {
 	present bool
 	gen     int           // attachments so far
 	wake    chan struct{} // closed on the next attachment
-	drv     driver        // running driver, nil between drivers
+	drv     runner        // running driver, nil between drivers
 	base    miner.DeviceStatus
 	last    miner.DeviceStatus // last word of the ended driver, counters zeroed
 	state   miner.DeviceState
@@ -361,7 +361,7 @@ func (s *usbStick) lost(d Device, err error) {
 }
 
 // retire adds the counters of a driver that ended to the stick's.
-func (s *usbStick) retire(drv driver) {
+func (s *usbStick) retire(drv runner) {
 	st := drv.Status()
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -16,7 +16,7 @@ func defaultProbe(ctx context.Context, port Port, m Model) error {
 
 // defaultDriver is the family driver for stick d.
 // TODO(usb): NewStick once the drivers land.
-func defaultDriver(port Port, d Device, mhz float64, log *slog.Logger) driver {
+func defaultDriver(port Port, d Device, mhz float64, log *slog.Logger) runner {
 	return noDriver{d}
 }
 

@@ -180,7 +180,7 @@ func newManagerRig(t *testing.T, cfg Config, devs ...Device) *managerRig {
 	if cfg.Probe == nil {
 		cfg.Probe = func(ctx context.Context, p Port, m Model) error { return nil } // every generic CP2102 is an erupter
 	}
-	m, err := openManager(ctx, cfg, r.bus, func(port Port, d Device, mhz float64, _ *slog.Logger) driver {
+	m, err := openManager(ctx, cfg, r.bus, func(port Port, d Device, mhz float64, _ *slog.Logger) runner {
 		return &fakeDriver{port: port, fail: &r.fail, mhz: mhz}
 	})
 	if err != nil {
