@@ -152,6 +152,8 @@ func NewModel(opt Options) Model {
 		st:      st,
 		g:       g,
 		threads: -1,
+		// Until the terminal reports its size (it may never, on a pipe).
+		w: 80, h: 24,
 	}
 }
 
