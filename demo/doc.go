@@ -34,23 +34,28 @@
 // # Difficulty
 //
 // btcd retargets every BlocksPerRetarget (10) blocks, clamped to ×4 either
-// way. It measures 9 intervals against a timespan of 10, and a short window
-// is noisy, so with TargetTimePerBlock = T the mean interval comes out about
-// 1.25 T; the node therefore sets TargetTimePerBlock to 4/5 of
-// Config.TargetSpacing (24 s for the default 30 s, timespan 240 s). From the
-// 2-hash starting difficulty a 1–50 MH/s miner reaches ~30 s blocks after
-// about 130 blocks, in one to two minutes.
+// way. It measures 9 intervals against a timespan of 10, the window is
+// short and noisy, and the safety valve below cuts off long waits; with
+// TargetTimePerBlock = 9/10 of Config.TargetSpacing (27 s and a 270 s
+// timespan for the default 30 s) the simulated mean interval is 28.5–30 s
+// for 1–50 MH/s. From the 2-hash starting difficulty such a miner reaches
+// ~30 s blocks after about 140 blocks, in 1.5–3.5 minutes.
 //
-// ReduceMinDifficulty is on as a safety valve, with MinDiffReductionTime =
-// 6 spacings (180 s): a block timestamped more than that after its parent
-// must use the easiest bits, so a miner that got much slower never waits
-// more than a few minutes per block, and the next retarget after such a
-// block restarts the ramp. (At a retarget height the rule does not apply.)
-// Because bits then depend on the header time, every template states the
-// range of times its bits are valid for: mintime..maxtime (maxtime is the
-// BIP23 field; Bitcoin Core does not send it). A miner must keep its header
-// time in that range; the long poll returns as soon as the easiest bits
-// become valid.
+// Safety valve: ReduceMinDifficulty is on, with MinDiffReductionTime = 6
+// spacings (180 s). A block timestamped more than that after its parent must
+// use the easiest bits, so a miner that got much slower waits at most about
+// 3 minutes per block, and the first retarget after such a block restarts
+// the ramp from the easiest difficulty. Because bits then depend on the
+// header time, every template states the range of header times its bits
+// are valid for, mintime..maxtime (maxtime is the BIP23 field; Bitcoin Core
+// does not send it). A miner must keep its header time in that range; the
+// long poll returns as soon as the easiest bits become valid.
+//
+// Rescue: the valve does not apply at retarget heights. If a retarget block
+// above the easiest difficulty has not come 3 × MinDiffReductionTime (9
+// minutes) after its parent's time, the node invalidates that parent (a
+// one-block reorg, logged); the replacement may use the easiest bits at
+// once. At a steady hash rate this practically never happens.
 //
 // # Concurrency
 //

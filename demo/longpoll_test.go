@@ -165,7 +165,7 @@ func TestEasiestDifficultyAfterAStall(t *testing.T) {
 	assertBlocking(t, ch, 200*time.Millisecond)
 	clock.advance(time.Duration(r+2) * time.Second)
 	n.mu.Lock()
-	n.armPhaseTimerLocked() // the clock jumped; a real timer would fire now
+	n.armStallTimersLocked() // the clock jumped; a real timer would fire now
 	n.mu.Unlock()
 	easy := waitReply(t, ch, 5*time.Second)
 	if easy.Bits != powLimit || easy.PreviousBlockHash != g.PreviousBlockHash {
@@ -183,5 +183,59 @@ func TestEasiestDifficultyAfterAStall(t *testing.T) {
 	next := mineOne(t, c, pay)
 	if next.Bits != g.Bits {
 		t.Errorf("bits after the easy block %s, want %s again", next.Bits, g.Bits)
+	}
+}
+
+// The rescue: a retarget block far overdue makes the node give up the tip,
+// and the block replacing it may use the easiest bits.
+func TestOverdueRetargetBlockRescue(t *testing.T) {
+	clock := &testClock{}
+	n := startNode(t, Config{LongPollTimeout: time.Minute, now: clock.now})
+	c := newClient(t, n)
+	pay, _ := minerScript(t, n)
+	powLimit := fmt.Sprintf("%08x", n.Params().PowLimitBits)
+	for {
+		g := c.template(t)
+		if g.Height%BlocksPerRetarget == 0 && g.Bits != powLimit {
+			break
+		}
+		if g.Height > 5*BlocksPerRetarget {
+			t.Fatal("no retarget height above the easiest difficulty reached")
+		}
+		mineOne(t, c, pay)
+	}
+	var stalled string
+	c.mustCall(t, &stalled, "getbestblockhash")
+	g := c.template(t)
+	ch := longPoll(t, newClient(t, n), g.LongPollID)
+	r := n.timing.minDiffAfter
+	clock.advance(rescueFactor*r + 2*time.Second)
+	n.mu.Lock()
+	n.armStallTimersLocked() // the clock jumped; the real timers fire now
+	n.mu.Unlock()
+	got := waitReply(t, ch, 5*time.Second)
+	if got.Height != g.Height-1 || got.PreviousBlockHash == stalled {
+		t.Fatalf("after the rescue: template height %d on %s, want height %d below the given-up tip %s",
+			got.Height, got.PreviousBlockHash, g.Height-1, stalled)
+	}
+	got = c.template(t) // the easiest bits may also have arrived by now
+	if got.Bits != powLimit {
+		t.Fatalf("replacement block bits %s, want the easiest %s", got.Bits, powLimit)
+	}
+	mb := buildBlock(t, got, pay, 9)
+	mb.grind(t, true)
+	if res := c.submit(t, mb); res != "" {
+		t.Fatalf("replacement block rejected: %s", res)
+	}
+	next := c.template(t)
+	if next.Height != g.Height || next.Bits != powLimit {
+		t.Errorf("retarget after the rescue: height %d bits %s, want height %d from the easiest difficulty", next.Height, next.Bits, g.Height)
+	}
+	var hdr struct {
+		Confirmations int64 `json:"confirmations"`
+	}
+	c.mustCall(t, &hdr, "getblockheader", stalled)
+	if hdr.Confirmations != -1 {
+		t.Errorf("given-up block has %d confirmations, want -1 (not on the main chain)", hdr.Confirmations)
 	}
 }

@@ -42,7 +42,7 @@ type Config struct {
 
 	// TargetSpacing is the mean block interval the difficulty aims for
 	// (default DefaultTargetSpacing, at least 2 s). The chain's
-	// TargetTimePerBlock is 4/5 of it and blocks may fall back to the
+	// TargetTimePerBlock is 9/10 of it and blocks may fall back to the
 	// easiest difficulty 6 spacings after their parent; see doc.go.
 	TargetSpacing time.Duration
 	// LongPollTimeout is how long a long-polling getblocktemplate waits
@@ -83,14 +83,15 @@ type Node struct {
 
 	// mu serialises every change of chain, mempool and wallet and guards
 	// the fields below.
-	mu         sync.Mutex
-	pool       *mempool
-	seq        uint64        // bumped when the mempool or the difficulty phase changes
-	phaseSeq   uint64        // seq at which the current tip's easy phase opened, 0 if not
-	changed    chan struct{} // closed and replaced on every tip or seq change
-	phaseTimer *time.Timer
-	cache      *txSelection
-	invalid    map[chainhash.Hash]string
+	mu          sync.Mutex
+	pool        *mempool
+	seq         uint64        // bumped when the mempool or the difficulty phase changes
+	phaseSeq    uint64        // seq at which the current tip's easy phase opened, 0 if not
+	changed     chan struct{} // closed and replaced on every tip or seq change
+	phaseTimer  *time.Timer   // the easiest bits become valid for the tip
+	rescueTimer *time.Timer   // a retarget block is overdue: give up the tip
+	cache       *txSelection
+	invalid     map[chainhash.Hash]string
 
 	// evMu guards events, filled by the chain's notification callback
 	// while mu is held by the goroutine calling ProcessBlock.
@@ -186,7 +187,7 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, err
 	}
 	n.mu.Lock()
-	n.armPhaseTimerLocked()
+	n.armStallTimersLocked()
 	n.mu.Unlock()
 	if cfg.TxInterval > 0 {
 		n.wg.Add(1)
@@ -254,9 +255,7 @@ func (n *Node) Close() error {
 		}
 		n.wg.Wait()
 		n.mu.Lock()
-		if n.phaseTimer != nil {
-			n.phaseTimer.Stop()
-		}
+		n.stopStallTimersLocked()
 		if err := n.db.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("demo: close database: %w", err))
 		}

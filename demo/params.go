@@ -36,14 +36,15 @@ const DefaultTargetSpacing = 30 * time.Second
 const BlocksPerRetarget = 10
 
 // Retarget design (see doc.go): btcd measures BlocksPerRetarget-1 intervals
-// against a timespan of BlocksPerRetarget target intervals, and a short noisy
-// window biases the mean upwards, so TargetTimePerBlock is set to 4/5 of the
-// wanted mean interval. ReduceMinDifficulty is the safety valve: a block whose
+// against a timespan of BlocksPerRetarget target intervals and a short noisy
+// window biases the mean upwards, while the safety valve cuts long waits
+// short; TargetTimePerBlock = 9/10 of the wanted mean interval gives that
+// mean in simulation. ReduceMinDifficulty is the safety valve: a block whose
 // time is more than minDiffFactor wanted intervals after its parent may (and
 // must) use the easiest difficulty.
 const (
-	spacingNum    = 4
-	spacingDen    = 5
+	spacingNum    = 9
+	spacingDen    = 10
 	minDiffFactor = 6
 )
 

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/btcsuite/btcd/blockchain"
 	"github.com/btcsuite/btcd/btcutil"
@@ -166,6 +165,15 @@ func (n *Node) checkProposal(msg *wire.MsgBlock) *string {
 func (n *Node) processBlockLocked(blk *btcutil.Block) (isMain, isOrphan bool, err error) {
 	before := n.chain.BestSnapshot().Hash
 	isMain, isOrphan, err = n.chain.ProcessBlock(blk, blockchain.BFNone)
+	n.afterChainChangeLocked(before)
+	return isMain, isOrphan, err
+}
+
+// afterChainChangeLocked applies the chain notifications recorded since the
+// tip was before to wallet and mempool and, if the tip moved, resets the
+// template cache, re-arms the stall timers and wakes long polls. Callers
+// hold n.mu.
+func (n *Node) afterChainChangeLocked(before chainhash.Hash) {
 	mined := make(map[chainhash.Hash]bool)
 	for _, ev := range n.takeEvents() {
 		b, ok := ev.Data.(*btcutil.Block)
@@ -191,10 +199,9 @@ func (n *Node) processBlockLocked(blk *btcutil.Block) (isMain, isOrphan bool, er
 		}
 		n.cache = nil
 		n.phaseSeq = 0
-		n.armPhaseTimerLocked()
+		n.armStallTimersLocked()
 		n.notifyLocked()
 	}
-	return isMain, isOrphan, err
 }
 
 // premine mines count blocks paying the node's wallet, at the easy starting
@@ -223,40 +230,4 @@ func (n *Node) premine(ctx context.Context, count int) error {
 		}
 	}
 	return nil
-}
-
-// armPhaseTimerLocked schedules the moment a block on the current tip may
-// switch to the easiest difficulty (ReduceMinDifficulty): templates change
-// then, so long polls are woken. Callers hold n.mu.
-func (n *Node) armPhaseTimerLocked() {
-	if n.phaseTimer != nil {
-		n.phaseTimer.Stop()
-		n.phaseTimer = nil
-	}
-	best := n.chain.BestSnapshot()
-	parent, err := n.chain.HeaderByHash(&best.Hash)
-	if err != nil {
-		return
-	}
-	minT := best.MedianTime.Unix() + 1
-	switchAt := parent.Timestamp.Unix() + int64(n.timing.minDiffAfter/time.Second) + 1
-	early, err1 := n.chain.CalcNextRequiredDifficulty(time.Unix(minT, 0))
-	late, err2 := n.chain.CalcNextRequiredDifficulty(time.Unix(max(minT, switchAt), 0))
-	if err1 != nil || err2 != nil || early == late {
-		return
-	}
-	tip := best.Hash
-	d := time.Unix(switchAt, 0).Sub(n.now())
-	n.phaseTimer = time.AfterFunc(max(d, 0), func() {
-		n.mu.Lock()
-		defer n.mu.Unlock()
-		if n.closed() || n.phaseSeq != 0 || n.chain.BestSnapshot().Hash != tip {
-			return
-		}
-		n.seq++
-		n.phaseSeq = n.seq
-		n.cache = nil
-		n.notifyLocked()
-		n.log.Debug("easiest difficulty now allowed", "tip", tip)
-	})
 }
