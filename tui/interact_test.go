@@ -285,6 +285,16 @@ func TestViewsSwitch(t *testing.T) {
 			t.Fatalf("after %s: view %d, want %d with %q", tc.key, m.view, tc.want, tc.text)
 		}
 	}
+	// Keys that arrive together in one read are each handled.
+	m = step(t, m, keyPress("?3"))
+	if m.view != viewLearn || !m.help.ShowAll {
+		t.Fatalf("after \"?3\": view %d, full help %v", m.view, m.help.ShowAll)
+	}
+	m = step(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q1"), Paste: true})
+	if m.view != viewLearn {
+		t.Fatal("pasted text acted as keys")
+	}
+	m = step(t, m, keyPress("?2"))
 	// Scrolling moves the long views and stops at the ends.
 	before := m.View()
 	m = step(t, m, keyPress("k"))

@@ -230,9 +230,30 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyMsg:
-		return m.onKey(msg)
+		return m.onKeys(msg)
 	}
 	return m, nil
+}
+
+// onKeys handles a key message. Keys typed quickly (or over a slow SSH
+// link) can arrive as one message of several runes ("jjj", "?3"); each is
+// handled as its own key press. Pasted text is ignored, so that pasting
+// into the wrong window cannot quit or reset anything.
+func (m Model) onKeys(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if msg.Paste {
+		return m, nil
+	}
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 {
+		return m.onKey(msg)
+	}
+	var cmds []tea.Cmd
+	var next tea.Model = m
+	for _, r := range msg.Runes {
+		var cmd tea.Cmd
+		next, cmd = next.(Model).onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+		cmds = append(cmds, cmd)
+	}
+	return next, tea.Sequence(cmds...)
 }
 
 // onSnapshot takes a new snapshot, rings the bell for a newly found block,

@@ -225,6 +225,9 @@ func (m Model) bestLines(w int, fg figures) []string {
 			pad(m.ofNetwork(s.Difficulty, fg.difficulty), 10, "")+" "+m.st.dim.Render(when), w, m.g.ellipsis)
 	}
 	at := func(s miner.Share) string {
+		if s.Difficulty <= 0 {
+			return ""
+		}
 		w := s.At.Format("15:04:05")
 		if s.Height > 0 {
 			w += " block " + formatCount(s.Height)

@@ -153,7 +153,11 @@ func (m Model) footer(w int) []string {
 	}
 	hm := m.help
 	hm.Width = w
-	for _, l := range strings.Split(hm.View(m.keys), "\n") {
+	keys := m.keys
+	if hm.ShowAll {
+		keys.Help.SetHelp("?", "fewer keys")
+	}
+	for _, l := range strings.Split(hm.View(keys), "\n") {
 		out = append(out, fit(l, w, m.g.ellipsis))
 	}
 	return out
