@@ -106,9 +106,11 @@ func (f frame) inner(w int) int {
 
 // layout fits sections into h lines of width w. It first cuts the optional
 // lines of the highest-prio sections, then drops whole sections (highest
-// prio first), and gives the fill section what is left. It never returns
-// more than h lines, each exactly w cells wide.
-func (f frame) layout(secs []section, w, h int) []string {
+// prio first), and gives the fill section what is left. With stretch, the
+// last section shown is padded with blank lines down to the h-th line, so
+// that side-by-side columns of boxes end together. It never returns more
+// than h lines.
+func (f frame) layout(secs []section, w, h int, stretch bool) []string {
 	n := make([]int, len(secs)) // lines shown per section; -1 = dropped
 	total := func() int {
 		t := 0
@@ -159,12 +161,23 @@ func (f frame) layout(secs []section, w, h int) []string {
 			}
 		}
 	}
+	last := -1
+	for i := range secs {
+		if n[i] > 0 {
+			last = i
+		}
+	}
+	spare := h - total()
 	var out []string
 	for i, s := range secs {
 		if n[i] <= 0 {
 			continue
 		}
-		out = append(out, f.render(s.title, s.lines[:n[i]], w)...)
+		lines := s.lines[:n[i]]
+		if stretch && i == last && spare > 0 {
+			lines = append(lines[:len(lines):len(lines)], make([]string, spare)...)
+		}
+		out = append(out, f.render(s.title, lines, w)...)
 	}
 	if len(out) > h {
 		out = out[:h]

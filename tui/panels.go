@@ -27,13 +27,13 @@ func (m Model) miningView(w, h int) []string {
 			{title: "Node", lines: m.nodeLines(f.inner(lw)), keep: 2, prio: 3},
 			{title: "Hashrate", lines: m.hashrateLines(f.inner(lw), true), keep: 2, prio: 2},
 			{title: "Events", lines: m.eventLines(f.inner(lw)), fill: true, prio: 5},
-		}, lw, h)
+		}, lw, h, true)
 		best := m.bestLines(f.inner(rw), fg)
 		right := f.layout([]section{
 			{title: m.bestTitle(), lines: append(best, m.topLines(f.inner(rw), fg)...), keep: len(best), prio: 1},
 			{title: m.oddsTitle(fg), lines: m.oddsTable(f.inner(rw), fg), keep: 6, prio: 1},
 			{title: "Share ladder", lines: m.ladderLines(f.inner(rw), fg, true), prio: 4},
-		}, rw, h)
+		}, rw, h, true)
 		return columns(left, right, lw, 1)
 	}
 	f := frame{g: m.g, st: m.st}
@@ -47,7 +47,7 @@ func (m Model) miningView(w, h int) []string {
 		{title: m.oddsTitle(fg), lines: odds, keep: keep, prio: 1},
 		{title: "Shares", lines: m.ladderLines(iw, fg, false), prio: 4},
 		{title: "Events", lines: m.eventLines(iw), fill: true, prio: 5},
-	}, w, h)
+	}, w, h, false)
 }
 
 // nodeLines describes the node and the template being mined.
@@ -236,14 +236,18 @@ func (m Model) bestLines(w int, fg figures) []string {
 	}
 	since := ""
 	if !b.AllTimeSince.IsZero() {
-		since = "since reset " + b.AllTimeSince.Format("2006-01-02")
+		since = "since " + b.AllTimeSince.Format("2006-01-02")
 	}
 	allWhen := since
 	if b.AllTime.Difficulty > 0 {
-		// The date matters more than the time of day for all-time.
+		// The date matters more than the time of day for all-time; where
+		// there is room for only one date, the reset date wins.
 		allWhen = b.AllTime.At.Format("2006-01-02")
 		if since != "" {
-			allWhen += " (" + since + ")"
+			allWhen += ", counting " + since
+			if 11+6+1+10+1+lipgloss.Width(allWhen) > w {
+				allWhen = since
+			}
 		}
 	} else if since != "" {
 		allWhen = " " + since
