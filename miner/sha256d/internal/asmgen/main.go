@@ -49,6 +49,14 @@ func main() {
 	if err := os.WriteFile(filepath.Join(*out, "avx2_amd64.s"), []byte(a.String()), 0o644); err != nil {
 		log.Fatal(err)
 	}
+	var m strings.Builder
+	m.WriteString(header)
+	arm64Consts(&m)
+	(&armGen{width: 3, name: "scanARM64SHA2x3"}).generate(&m)
+	(&armGen{width: 2, name: "scanARM64SHA2x2"}).generate(&m)
+	if err := os.WriteFile(filepath.Join(*out, "sha2_arm64.s"), []byte(m.String()), 0o644); err != nil {
+		log.Fatal(err)
+	}
 }
 
 func shaniConsts(b *strings.Builder) {
