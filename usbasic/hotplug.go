@@ -73,7 +73,7 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := openManager(ctx, cfg, bus, defaultDriver)
+	m, err := openManager(ctx, cfg, bus, stickDriver(cfg.SimShareDiff))
 	if err != nil {
 		bus.Close()
 		return nil, err

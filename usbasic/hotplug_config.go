@@ -24,6 +24,11 @@ type Config struct {
 	// Probe confirms sticks whose strings are generic (a Block Erupter
 	// behind a plain CP2102); nil uses Selftest.
 	Probe ProbeFunc
+	// SimShareDiff is a test knob for emulated sticks only (chipsim's
+	// --share-diff): the difficulty down to which the simulated chips
+	// report nonces. Never set it for real hardware, which reports nothing
+	// below difficulty 1; 0 is right for users.
+	SimShareDiff float64
 }
 
 // maxFreqMHz bounds what ParseFreqFlags accepts; each model's own range

@@ -2,28 +2,34 @@ package usbasic
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"log/slog"
-
-	"github.com/soloist-miner/soloist/miner"
 )
 
-// defaultProbe confirms a stick with generic strings by its self-test.
-// TODO(usb): Selftest once the drivers land.
-func defaultProbe(ctx context.Context, port Port, m Model) error {
-	return fmt.Errorf("usbasic: no self-test for %s yet", m.Name)
+// SelftestProbe is the ProbeFunc that tells a stick with generic strings
+// (a Block Erupter behind a plain CP2102) from other devices: the stick must
+// pass Selftest as model m.
+func SelftestProbe(ctx context.Context, port Port, m Model) error {
+	r, err := Selftest(ctx, port, m)
+	if err != nil {
+		return err
+	}
+	if !r.Pass {
+		if r.Detail == "" {
+			r.Detail = "self-test failed"
+		}
+		return errors.New(r.Detail)
+	}
+	return nil
 }
 
-// defaultDriver is the family driver for stick d.
-// TODO(usb): NewStick once the drivers land.
-func defaultDriver(port Port, d Device, mhz float64, log *slog.Logger) runner {
-	return noDriver{d}
+// defaultProbe is the manager's probe when Config.Probe is nil.
+func defaultProbe(ctx context.Context, port Port, m Model) error { return SelftestProbe(ctx, port, m) }
+
+// stickDriver returns the family driver for stick d, as the manager runs
+// it: a Stick on port.
+func stickDriver(simShareDiff float64) newDriverFunc {
+	return func(port Port, d Device, mhz float64, log *slog.Logger) runner {
+		return NewStick(port, StickConfig{Model: d.Model, Serial: d.Serial, FrequencyMHz: mhz, Logger: log, SimShareDiff: simShareDiff})
+	}
 }
-
-type noDriver struct{ d Device }
-
-func (n noDriver) Run(context.Context, *miner.Feed, chan<- miner.Solution) error {
-	return fmt.Errorf("usbasic: no driver for %s yet", n.d.Model.Family)
-}
-
-func (n noDriver) Status() miner.DeviceStatus { return miner.DeviceStatus{} }

@@ -34,6 +34,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/btcsuite/btcd/chaincfg/chainhash"
+	"github.com/soloist-miner/soloist/miner"
 )
 
 const (
@@ -360,7 +363,7 @@ func TestUSBDiscoveryByStrings(t *testing.T) {
 		"newpac",
 		"compac,serial=GSC0003",
 		"2pac",
-		"erupter,model=" + testModel("icarus"),
+		"erupter,model=" + chipsimModel(t, "--family icarus"),
 		"cp2102,model=" + testModel("echo"), // a plain USB-serial adapter
 		"ft230x",                            // FTDI's own strings
 		"cp2102,manufacturer=bitshopperde,product=2Pac BM1384 Bitcoin Miner,serial=BSD9",
@@ -369,7 +372,7 @@ func TestUSBDiscoveryByStrings(t *testing.T) {
 		return
 	}
 	b := openTestBus(t)
-	got := scanByLocation(t, b, ScanOptions{Probe: testIcarusProbe})
+	got := scanByLocation(t, b, ScanOptions{Probe: SelftestProbe})
 	tests := []struct {
 		at, model, serial string
 		probed            bool
@@ -595,4 +598,171 @@ func TestUSBNoPermission(t *testing.T) {
 			}
 		}
 	}
+}
+
+// --- the whole path: Manager, Stick drivers, chipsim behind the emulator ---
+
+var chipsimBuild struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// chipsimModel is the exec: model SPEC for the chipsim program, built once
+// per test binary (in the parent: never run go under the emulator) into a
+// directory every user can read. The child finds it through
+// $SOLOIST_TEST_CHIPSIM.
+func chipsimModel(t *testing.T, args string) string {
+	t.Helper()
+	if p := os.Getenv("SOLOIST_TEST_CHIPSIM"); p != "" {
+		return "exec:'" + p + "' " + args
+	}
+	chipsimBuild.once.Do(func() {
+		dir, err := os.MkdirTemp("", "soloist-chipsim-")
+		if err != nil {
+			chipsimBuild.err = err
+			return
+		}
+		os.Chmod(dir, 0o755)
+		p := filepath.Join(dir, "chipsim")
+		out, err := exec.Command("go", "build", "-o", p, "./chipsim/cmd/chipsim").CombinedOutput()
+		if err != nil {
+			chipsimBuild.err = fmt.Errorf("go build ./chipsim/cmd/chipsim: %v\n%s", err, out)
+			return
+		}
+		chipsimBuild.path = p
+	})
+	if chipsimBuild.err != nil {
+		t.Fatal(chipsimBuild.err)
+	}
+	os.Setenv("SOLOIST_TEST_CHIPSIM", chipsimBuild.path) // inherited by the child
+	return "exec:'" + chipsimBuild.path + "' " + args
+}
+
+// simShareDiff is the difficulty the emulated chips report down to: with
+// chipsim's default 1 MH/s, about 15 nonces a second.
+const simShareDiff = 1.0 / 65536
+
+func testJob(t *testing.T) *miner.Job {
+	t.Helper()
+	tmpl := &miner.Template{Version: 0x20000000, Height: 1, Bits: 0x207fffff, CurTime: time.Now().Unix(),
+		CoinbaseValue: 50e8}
+	j, err := miner.NewJob(tmpl, miner.JobOptions{ID: 1, Payout: []byte{0x51}, Tag: []byte("/usbtest/"),
+		Clean: true, Now: time.Now(), MinShareDifficulty: simShareDiff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+func TestUSBManagerHotplug(t *testing.T) {
+	share := fmt.Sprintf(" --share-diff 1/%d", int(1/simShareDiff))
+	if !emulate(t, emuOptions{devices: []string{
+		"compacf,serial=GSF0001,model=" + chipsimModel(t, "--family bm1397"+share),
+		"compac,serial=GSC0002,model=" + chipsimModel(t, "--family bm1384"+share),
+		"erupter,model=" + chipsimModel(t, "--family icarus"+share),
+		"cp2102,model=echo",
+	}}) {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m, err := Open(ctx, Config{SimShareDiff: simShareDiff, PollInterval: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := m.Hashers()
+	var got []string
+	for _, h := range hs {
+		got = append(got, h.Name())
+	}
+	if strings.Join(got, " ") != "compacf-GSF0001 compac-GSC0002 erupter-0003" {
+		t.Fatalf("hashers %v (devices %v)", got, m.Devices())
+	}
+	feed := miner.NewFeed()
+	feed.Publish(testJob(t))
+	sols := make(chan miner.Solution, 1024)
+	var wg sync.WaitGroup
+	for _, h := range hs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := h.Run(ctx, feed, sols); err != nil {
+				t.Errorf("%s: Run: %v", h.Name(), err)
+			}
+		}()
+	}
+	defer func() {
+		cancel()
+		wg.Wait()
+		if err := m.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	}()
+	// sharesFrom waits until each named hasher has sent a valid solution.
+	sharesFrom := func(what string, names ...string) {
+		t.Helper()
+		want := make(map[string]bool)
+		for _, n := range names {
+			want[n] = true
+		}
+		deadline := time.After(20 * time.Second)
+		for len(want) > 0 {
+			select {
+			case s := <-sols:
+				header := s.Work.HeaderFor(s.Nonce, s.Version, s.NTime)
+				hash := chainhash.DoubleHashH(header[:])
+				if !miner.MeetsTarget(&hash, &s.Target) {
+					t.Fatalf("%s sent a nonce that does not meet its target: %s", s.Source, hash)
+				}
+				delete(want, s.Source)
+			case <-deadline:
+				var st []string
+				for _, h := range hs {
+					st = append(st, fmt.Sprintf("%s %v %q", h.Name(), h.Status().State, h.Status().Err))
+				}
+				t.Fatalf("%s: no solution from %v; %v", what, want, st)
+			}
+		}
+	}
+	sharesFrom("start", "compacf-GSF0001", "compac-GSC0002", "erupter-0003")
+
+	// Unplug the Compac F mid-job: it is lost, the others go on.
+	emuCommand(t, "unplug 0")
+	waitState(t, hs[0], miner.DeviceLost)
+	for len(sols) > 0 {
+		<-sols
+	}
+	sharesFrom("with the Compac F unplugged", "compac-GSC0002", "erupter-0003")
+	if st := hs[1].Status(); st.State != miner.DeviceRunning {
+		t.Errorf("compac %v while the Compac F is unplugged", st.State)
+	}
+
+	// Plug it in again: the same Hasher resumes.
+	emuCommand(t, "replug 0")
+	waitState(t, hs[0], miner.DeviceRunning)
+	sharesFrom("after replug", "compacf-GSF0001")
+	if len(m.Hashers()) != 3 {
+		t.Errorf("replug added a hasher: %d", len(m.Hashers()))
+	}
+
+	// A new stick is announced on Added.
+	emuCommand(t, "plug newpac,serial=GSH0009,model="+chipsimModel(t, "--family bm1387"+share))
+	select {
+	case h := <-m.Added():
+		if h.Name() != "newpac-GSH0009" {
+			t.Errorf("added %s", h.Name())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("new stick not announced")
+	}
+}
+
+func waitState(t *testing.T, h miner.Hasher, want miner.DeviceState) {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if h.Status().State == want {
+			return
+		}
+	}
+	t.Fatalf("%s: state %v (%q), want %v", h.Name(), h.Status().State, h.Status().Err, want)
 }
