@@ -86,6 +86,8 @@ type frame struct {
 	boxed bool
 	g     glyphs
 	st    styles
+	// loud draws the border and title in the banner style.
+	loud bool
 }
 
 // overhead is the number of lines a section costs beyond its own.
@@ -188,6 +190,9 @@ func (f frame) layout(secs []section, w, h int, stretch bool) []string {
 // render draws one section at width w.
 func (f frame) render(title string, lines []string, w int) []string {
 	g, st := f.g, f.st
+	if f.loud {
+		st.border, st.title = st.banner, st.banner
+	}
 	out := make([]string, 0, len(lines)+2)
 	if !f.boxed {
 		out = append(out, ruleLine(title, w, g, st))

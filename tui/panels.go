@@ -42,7 +42,7 @@ func (m Model) miningView(w, h int) []string {
 	odds, keep := m.oddsCompact(iw, fg)
 	return f.layout([]section{
 		{title: "Node", lines: m.nodeLines(iw), keep: 1, prio: 3},
-		{title: "Hashrate", lines: append(rates, m.hashrateLines(iw, false)...), keep: len(rates), prio: 2},
+		{title: "Hashrate", lines: append(rates, m.hashrateLines(iw, false)...), keep: len(rates), prio: 0},
 		{title: m.bestTitle(), lines: m.bestLines(iw, fg), keep: 3, prio: 1},
 		{title: m.oddsTitle(fg), lines: odds, keep: keep, prio: 1},
 		{title: "Shares", lines: m.ladderLines(iw, fg, false), prio: 4},

@@ -30,7 +30,7 @@ func (m Model) View() string {
 	}
 	top := []string{m.titleBar(m.w)}
 	bottom := m.footer(m.w)
-	banner := m.banner(m.w, m.h-len(top)-len(bottom)-minBody)
+	banner := m.banner(m.w, m.h-len(top)-len(bottom)-essentials)
 	avail := m.h - len(top) - len(bottom) - len(banner)
 	var body []string
 	switch m.view {
@@ -48,8 +48,9 @@ func (m Model) View() string {
 	return clip(lines, m.w, m.h, m.g.ellipsis)
 }
 
-// minBody is the height the banner leaves to the view under it.
-const minBody = 9
+// essentials is the height the banner leaves to the view under it: enough
+// for the compact hashrate, best-share and odds sections.
+const essentials = 12
 
 // tooSmall is the screen for a window under minW×minH: what is wrong, and
 // the two numbers a user most wants.
@@ -163,8 +164,8 @@ func (m Model) footer(w int) []string {
 	return out
 }
 
-// banner is the found-block banner, at most maxLines high, or nothing when
-// there is no undismissed block.
+// banner is the found-block banner, at most maxLines high (but at least
+// one line), or nothing when there is no undismissed block.
 func (m Model) banner(w, maxLines int) []string {
 	if !m.bannerShown() {
 		return nil
@@ -172,11 +173,19 @@ func (m Model) banner(w, maxLines int) []string {
 	blocks := m.snap.Blocks
 	b := blocks[len(blocks)-1]
 	verdict := m.verdict(b)
-	f := frame{boxed: true, g: m.g, st: m.st}
+	f := frame{boxed: true, g: m.g, st: m.st, loud: true}
 	iw := f.inner(w)
 	title := "BLOCK FOUND at height " + formatCount(b.Height)
 	if n := len(blocks) - m.dismissed; n > 1 {
 		title += fmt.Sprintf(" (%d new blocks)", n)
+	}
+	if maxLines < 4 {
+		// No room for the box: the news and the verdict, one line each.
+		out := []string{fit(m.st.banner.Render("*** "+title+" ***")+m.st.dim.Render(" enter dismisses"), w, m.g.ellipsis)}
+		if maxLines >= 2 {
+			out = append(out, fit(verdict, w, m.g.ellipsis))
+		}
+		return out
 	}
 	lines := []string{
 		"hash " + b.Hash.String(),
@@ -186,17 +195,10 @@ func (m Model) banner(w, maxLines int) []string {
 	if lipgloss.Width(lines[0]) > iw {
 		lines[0] = b.Hash.String()
 	}
-	if maxLines < 3 {
-		maxLines = 3
-	}
 	if len(lines)+2 > maxLines {
 		lines = lines[:maxLines-2]
 	}
-	out := f.render(title, lines, w)
-	for i := range out {
-		out[i] = m.st.banner.Render(out[i])
-	}
-	return out
+	return f.render(title, lines, w)
 }
 
 // verdict describes what the node said about a found block.

@@ -102,15 +102,22 @@ func TestViewFitsEverySize(t *testing.T) {
 	}
 }
 
-// TestCompactKeepsEssentials checks that 80x24 still shows the hashrate,
-// the three best shares and the odds, even under a block banner.
+// TestCompactKeepsEssentials checks that 80x24, and even 60x16, still
+// show the hashrate, the three best shares and the odds, also under a block
+// banner.
 func TestCompactKeepsEssentials(t *testing.T) {
-	for _, s := range []miner.Snapshot{mainnetSnapshot(t), regtestSnapshot(t)} {
-		m := newFixtureModel(t, Options{}, 80, 24, s, mainnetEvents())
-		out := m.View()
-		for _, want := range []string{"now ", "session", "this block", "all-time", "chance of a block", "expected", "per day"} {
-			if !strings.Contains(out, want) {
-				t.Errorf("%s at 80x24 lacks %q:\n%s", s.Node.Chain, want, out)
+	for _, sz := range []struct{ w, h int }{{80, 24}, {60, 16}} {
+		for _, s := range []miner.Snapshot{mainnetSnapshot(t), regtestSnapshot(t)} {
+			m := newFixtureModel(t, Options{}, sz.w, sz.h, s, mainnetEvents())
+			out := m.View()
+			want := []string{"now ", "session", "this block", "all-time", "chance of a block", "expected", "per day"}
+			if len(s.Blocks) > 0 {
+				want = append(want, "BLOCK FOUND at height 101")
+			}
+			for _, w := range want {
+				if !strings.Contains(out, w) {
+					t.Errorf("%s at %dx%d lacks %q:\n%s", s.Node.Chain, sz.w, sz.h, w, out)
+				}
 			}
 		}
 	}
