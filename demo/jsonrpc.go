@@ -72,9 +72,10 @@ type rpcResponse2 struct {
 }
 
 // parseBody splits an HTTP body into JSON-RPC requests. batch reports a JSON
-// array body. A body that is not JSON gives a -32700 error; a request that is
-// not an object with a string method gives -32600 (for a batch, per element:
-// see parseOne).
+// array body. A body that is not JSON gives a -32700 error and no request; a
+// single request that is not an object with a string method gives -32600
+// and the request as far as it was read (its id); in a batch such elements
+// come back with an empty Method.
 func parseBody(body []byte) (reqs []rpcRequest, batch bool, perr *rpcError) {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if !json.Valid(trimmed) {
@@ -95,10 +96,7 @@ func parseBody(body []byte) (reqs []rpcRequest, batch bool, perr *rpcError) {
 		return reqs, true, nil
 	}
 	req, err := parseOne(trimmed)
-	if err != nil {
-		return nil, false, err
-	}
-	return []rpcRequest{req}, false, nil
+	return []rpcRequest{req}, false, err
 }
 
 // parseOne parses a single request object. On failure the returned request

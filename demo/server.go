@@ -119,7 +119,11 @@ func (n *Node) serveHTTP(w http.ResponseWriter, r *http.Request, methods map[str
 		if perr.Code == codeInvalidReq {
 			status = http.StatusBadRequest
 		}
-		writeJSON(w, status, rpcResponse{Result: json.RawMessage("null"), Error: perr, ID: json.RawMessage("null")})
+		id := json.RawMessage("null")
+		if len(reqs) == 1 {
+			id = reqs[0].ID
+		}
+		writeJSON(w, status, rpcResponse{Result: json.RawMessage("null"), Error: perr, ID: id})
 		return
 	}
 	if batch {
