@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -102,14 +103,16 @@ func (b *Bus) describe(l location) Device {
 	return d
 }
 
-// Scan lists the sticks attached now: every device with a miner bridge's
-// VID:PID, identified by its strings and, for generic strings, by
-// opt.Probe. Devices that cannot be used are listed with Err set.
+// Scan lists the sticks attached now, in bus order: every device with a
+// miner bridge's VID:PID, identified by its strings and, for generic
+// strings, by opt.Probe. Devices that cannot be used are listed with Err
+// set.
 func (b *Bus) Scan(ctx context.Context, opt ScanOptions) ([]Device, error) {
 	locs, err := b.list()
 	if err != nil && len(locs) == 0 {
 		return nil, err
 	}
+	slices.SortFunc(locs, func(a, b location) int { return strings.Compare(a.key(), b.key()) })
 	devs := make([]Device, 0, len(locs))
 	for _, l := range locs {
 		d := b.describe(l)
