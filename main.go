@@ -44,7 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitOK
 		case "bench":
 			return runBench(args[1:], stdout, stderr)
-		// WIRE: devices
+		case "devices":
+			return runDevices(args[1:], stdout, stderr)
 		case "help":
 			args = []string{"--help"}
 		}

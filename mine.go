@@ -18,6 +18,7 @@ import (
 	"github.com/soloist-miner/soloist/miner/sha256d"
 	"github.com/soloist-miner/soloist/rpc"
 	"github.com/soloist-miner/soloist/tui"
+	"github.com/soloist-miner/soloist/usbasic"
 )
 
 // mine runs the miner against the configured node (or the embedded demo
@@ -107,9 +108,15 @@ func mine(ctx context.Context, c *config, stdout, stderr io.Writer) int {
 
 	cpuHasher := cpu.New(cpu.Config{Threads: c.cpu, Kernel: kernel})
 	hashers := []miner.Hasher{cpuHasher}
-	usbHashers, usbClose := openUSB(ctx, c, logger)
-	defer usbClose()
-	hashers = append(hashers, usbHashers...)
+	freq, err := usbasic.ParseFreqFlags(c.usbFreq)
+	if err != nil {
+		return fail(stderr, exitUsage, "%v", err)
+	}
+	usb := usbSticks(ctx, c, freq, logger)
+	if usb != nil {
+		defer usb.Close() // after the miner has stopped every stick
+		hashers = append(hashers, usb.Hashers()...)
+	}
 
 	host := nodeCfg.Host
 	if c.demo {
@@ -130,6 +137,9 @@ func mine(ctx context.Context, c *config, stdout, stderr io.Writer) int {
 		fmt.Sprintf("payout address %s (%s), script %s", payout.Address.EncodeAddress(), payout.Type, hex.EncodeToString(payout.Script)),
 		fmt.Sprintf("cpu: %d threads, kernel %s; data in %s", c.cpu, cpuHasher.Kernel(), dataDir),
 	}
+	if usb != nil {
+		startup = append(startup, fmt.Sprintf("usb: %d sticks", len(usb.Hashers())))
+	}
 	for _, l := range startup {
 		logger.Info(l)
 	}
@@ -143,6 +153,9 @@ func mine(ctx context.Context, c *config, stdout, stderr io.Writer) int {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- m.Run(runCtx) }()
+	if usb != nil {
+		go forwardSticks(runCtx, usb, m)
+	}
 
 	var runErr error
 	if headless {
