@@ -274,3 +274,21 @@ func formatEffort(e float64) string {
 		return formatSI(e) + " blocks' worth"
 	}
 }
+
+// formatErrorRate formats a device's error rate in at most six cells:
+// "0%", "<0.01%", "0.12%", "3.4%", "25%".
+func formatErrorRate(p float64) string {
+	pct := p * 100
+	switch {
+	case math.IsNaN(p) || p <= 0:
+		return "0%"
+	case pct < 0.01:
+		return "<0.01%"
+	case pct < 1:
+		return fmt.Sprintf("%.2f%%", pct)
+	case pct < 10:
+		return fmt.Sprintf("%.1f%%", pct)
+	default:
+		return fmt.Sprintf("%.0f%%", math.Min(pct, 100))
+	}
+}

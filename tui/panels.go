@@ -184,7 +184,9 @@ func (m Model) deviceLines(w int) []string {
 		}
 		errs := "-"
 		if total := d.HWErrors + d.Nonces; total > 0 {
-			errs = formatPercent(float64(d.HWErrors) / float64(total))
+			errs = formatErrorRate(float64(d.HWErrors) / float64(total))
+		} else if total := d.Rejected + d.Shares; d.Rejected > 0 {
+			errs = formatErrorRate(float64(d.Rejected) / float64(total)) // refused solutions
 		}
 		temp := "-"
 		if d.Temperature > 0 {
@@ -276,7 +278,11 @@ func (m Model) topLines(w int, fg figures) []string {
 
 // oddsTitle names the odds section and the hashrate it assumes.
 func (m Model) oddsTitle(fg figures) string {
-	return "Odds at " + formatHashrate(fg.rate) + " (" + fg.rateName + ")"
+	t := "Odds at " + formatHashrate(fg.rate) + " (" + fg.rateName + ")"
+	if m.paused {
+		t += ", while mining"
+	}
+	return t
 }
 
 // oddsCompact is the odds in a few lines; keep is how many must stay.
@@ -349,7 +355,11 @@ func (m Model) ladderLines(w int, fg figures, full bool) []string {
 		for _, r := range rungs {
 			chunks = append(chunks, m.g.ge+formatSI(r.Difficulty)+" "+m.st.value.Render(formatSI(float64(r.Count))))
 		}
-		return wrapChunks(chunks, " ", w, m.g.ellipsis)
+		lines := wrapChunks(chunks, " ", w, m.g.ellipsis)
+		for _, l := range wrapWords(m.shareNote(fg), w) {
+			lines = append(lines, m.st.dim.Render(l))
+		}
+		return lines
 	}
 	lines := wrapWords(m.shareNote(fg), w)
 	for i := range lines {
@@ -429,7 +439,7 @@ func (m Model) oddsView(w int) []string {
 	var out []string
 	add := func(title string, lines []string) { out = append(out, f.render(title, lines, cw)...) }
 	odds := m.oddsTable(iw, fg)
-	odds = append(odds, m.st.dim.Render(fit("P = 1 - e^-(hashrate"+m.g.times+"t / (difficulty"+m.g.times+"2^32)); luck has no memory.", iw, m.g.ellipsis)))
+	odds = append(odds, m.st.dim.Render(fit("P = 1 - exp(-hashrate * t / (difficulty * 2^32)); luck has no memory.", iw, m.g.ellipsis)))
 	add(m.oddsTitle(fg), odds)
 	add(m.bestTitle(), append(m.bestLines(iw, fg), m.topLines(iw, fg)...))
 	add("Share ladder", m.ladderLines(iw, fg, true))
