@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg"
+	"github.com/btcsuite/btcd/chaincfg/chainhash"
 )
 
 // Options selects the network and the coinbase payee of a node started by Start.
@@ -50,7 +50,6 @@ type Node struct {
 
 	procMu sync.Mutex
 	proc   *process // nil while stopped
-	saved  []string // regtest only: hex of the best chain at Stop, replayed by Restart
 
 	walletMu  sync.Mutex
 	nextScan  int64 // lowest block height whose coinbase SendSegwitTxs has not looked at
@@ -115,7 +114,7 @@ func Start(t testing.TB, opt Options) *Node {
 		t.Fatalf("btcdtest: write empty config: %v", err)
 	}
 	t.Cleanup(func() {
-		if err := n.stop(false); err != nil {
+		if err := n.stop(); err != nil {
 			t.Errorf("btcdtest: %v", err)
 		}
 		if t.Failed() {
@@ -146,76 +145,56 @@ func (n *Node) URL() string { return "http://" + n.Host }
 // Stop stops the btcd process (SIGINT, then waits for it to exit) and keeps its data
 // directory and ports for Restart. Stopping a stopped node does nothing.
 //
-// btcd wipes its regtest database on every start, so on regtest Stop first saves the best
-// chain's blocks and Restart submits them again; on simnet the database simply stays.
+// btcd wipes its regtest database on every start; see Restart for how the chain survives.
 func (n *Node) Stop(t testing.TB) {
 	t.Helper()
-	if err := n.stop(true); err != nil {
+	if err := n.stop(); err != nil {
 		t.Fatalf("btcdtest: %v", err)
 	}
 }
 
-// Restart starts btcd again on the same data directory, ports and credentials, waits until
-// its RPC server answers and, on regtest, until the chain saved by Stop is back (the node is
-// reachable, and its tip moves, while those blocks are being submitted). A running node is
-// stopped first. The mempool does not survive a restart.
+// Restart starts btcd again on the same data directory, ports and credentials, and waits
+// until its RPC server answers. A running node is stopped first. The mempool does not
+// survive a restart.
+//
+// btcd deletes its regtest database whenever it starts. On regtest Restart therefore reads
+// every block the stopped node had stored (best chain and side chains, in the order it
+// stored them) from the database's flat files, and submits them again once RPC answers, so
+// the chain is back as it was at Stop. The node is reachable, and its tip moves, while
+// those blocks are being submitted.
 func (n *Node) Restart(t testing.TB) {
 	t.Helper()
-	if err := n.stop(true); err != nil {
+	if err := n.stop(); err != nil {
 		t.Fatalf("btcdtest: %v", err)
+	}
+	var stored [][]byte
+	if n.Net == "regtest" {
+		var err error
+		stored, err = readFlatFiles(filepath.Join(n.dir, "data", "regtest", "blocks_ffldb"), uint32(n.Params.Net))
+		if err != nil {
+			t.Fatalf("btcdtest: read the stopped node's blocks: %v", err)
+		}
 	}
 	if err := n.launch(); err != nil {
 		t.Fatalf("btcdtest: restart btcd: %v\n%s", err, n.logTail())
 	}
-	if err := n.replay(); err != nil {
+	if err := n.replay(stored); err != nil {
 		t.Fatalf("btcdtest: restore the regtest chain after restart: %v", err)
 	}
 }
 
-// saveChain keeps the hex of every best-chain block above genesis, for replay.
-func (n *Node) saveChain() error {
-	raw, err := n.Call("getblockcount")
-	if err != nil {
-		return err
-	}
-	var tip int64
-	if err := json.Unmarshal(raw, &tip); err != nil {
-		return fmt.Errorf("getblockcount: %w", err)
-	}
-	blocks := make([]string, 0, tip)
-	for h := int64(1); h <= tip; h++ {
-		var hash, blk string
-		if raw, err = n.Call("getblockhash", h); err == nil {
-			err = json.Unmarshal(raw, &hash)
-		}
-		if err == nil {
-			raw, err = n.Call("getblock", hash, 0)
-		}
-		if err == nil {
-			err = json.Unmarshal(raw, &blk)
-		}
-		if err != nil {
-			return fmt.Errorf("save block %d: %w", h, err)
-		}
-		blocks = append(blocks, blk)
-	}
-	n.saved = blocks
-	return nil
-}
-
-// replay submits the blocks saved by saveChain, oldest first.
-func (n *Node) replay() error {
-	n.procMu.Lock()
-	blocks := n.saved
-	n.saved = nil
-	n.procMu.Unlock()
+// replay submits blocks, oldest first, skipping the genesis block.
+func (n *Node) replay(blocks [][]byte) error {
 	for i, blk := range blocks {
-		raw, err := n.Call("submitblock", blk)
+		if len(blk) < 80 || chainhash.DoubleHashH(blk[:80]) == *n.Params.GenesisHash {
+			continue
+		}
+		raw, err := n.Call("submitblock", hex.EncodeToString(blk))
 		if err != nil {
-			return fmt.Errorf("submit block %d: %w", i+1, err)
+			return fmt.Errorf("submit stored block %d: %w", i, err)
 		}
 		if string(raw) != "null" {
-			return fmt.Errorf("submit block %d: node says %s", i+1, raw)
+			return fmt.Errorf("submit stored block %d: node says %s", i, raw)
 		}
 	}
 	return nil
@@ -302,18 +281,13 @@ func (n *Node) launch() error {
 }
 
 // stop interrupts the running process and waits for it to exit; after stopTimeout it is
-// killed and an error returned. With keep on regtest it first saves the chain for replay.
-func (n *Node) stop(keep bool) error {
+// killed and an error returned.
+func (n *Node) stop() error {
 	n.procMu.Lock()
 	defer n.procMu.Unlock()
 	p := n.proc
 	if p == nil {
 		return nil
-	}
-	if keep && n.Net == "regtest" {
-		if err := n.saveChain(); err != nil {
-			return fmt.Errorf("save the regtest chain before stopping: %w", err)
-		}
 	}
 	n.proc = nil
 	defer n.http.CloseIdleConnections()
