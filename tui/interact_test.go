@@ -304,8 +304,14 @@ func TestViewsSwitch(t *testing.T) {
 	for range 100 {
 		m = step(t, m, keyPress("j"))
 	}
-	if after := m.View(); after == before || !strings.Contains(after, "of 36") {
+	after := m.View()
+	if after == before || !strings.Contains(after, "of 36") {
 		t.Errorf("scrolled view:\n%s", after)
+	}
+	// Scrolling stops at the end: one step back up shows something new.
+	m = step(t, m, keyPress("k"))
+	if m.View() == after {
+		t.Error("one k after scrolling past the end did not move the view")
 	}
 }
 

@@ -77,6 +77,8 @@ type (
 	eventMsg           miner.Event
 	snapshotsClosedMsg struct{}
 	eventsClosedMsg    struct{}
+	// threadsMsg reports the CPU thread count asked for at start.
+	threadsMsg int
 	// controlDoneMsg reports a Controller call that finished.
 	controlDoneMsg struct {
 		notice  string
@@ -162,7 +164,7 @@ func NewModel(opt Options) Model {
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{waitSnapshot(m.snaps), waitEvent(m.events)}
 	if ctl := m.ctl; ctl != nil {
-		cmds = append(cmds, func() tea.Msg { return controlDoneMsg{threads: ctl.CPUThreads()} })
+		cmds = append(cmds, func() tea.Msg { return threadsMsg(ctl.CPUThreads()) })
 	}
 	return tea.Batch(cmds...)
 }
@@ -203,6 +205,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
 		m.help.Width = msg.Width
+		m.scroll[m.view] = min(m.scroll[m.view], m.maxScroll())
 		return m, nil
 	case snapshotMsg:
 		return m.onSnapshot(miner.Snapshot(msg))
@@ -217,6 +220,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case eventsClosedMsg:
 		m.eventsClosed = true
+		return m, nil
+	case threadsMsg:
+		m.threads = int(msg)
 		return m, nil
 	case controlDoneMsg:
 		if m.pending > 0 {
@@ -333,7 +339,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Up):
 		m.scroll[m.view] = max(0, m.scroll[m.view]-1)
 	case key.Matches(msg, k.Down):
-		m.scroll[m.view]++ // View clamps it
+		m.scroll[m.view] = min(m.scroll[m.view]+1, m.maxScroll())
 	case key.Matches(msg, k.Reset):
 		m.confirming = true
 	case key.Matches(msg, k.Pause):

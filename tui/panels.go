@@ -66,6 +66,11 @@ func (m Model) nodeLines(w int) []string {
 		host = "node"
 	}
 	lines := wrapChunks([]string{m.st.value.Render(host), n.Chain, state, "height " + formatCount(n.Height), peers}, m.g.sep, w, m.g.ellipsis)
+	if hint := nodeHint(n.State); hint != "" {
+		for _, l := range wrapWords(hint, w) {
+			lines = append(lines, m.st.warn.Render(l))
+		}
+	}
 	if n.Err != "" {
 		lines = append(lines, m.st.bad.Render(fit("error: "+n.Err, w, m.g.ellipsis)))
 	}
@@ -77,12 +82,34 @@ func (m Model) nodeLines(w int) []string {
 			"fetched " + m.ago(t.FetchedAt),
 		}, m.g.sep, w, m.g.ellipsis)...)
 	}
-	detect := n.Detection
-	if detect == "" {
-		detect = "-"
+	var chunks []string
+	if n.Detection != "" {
+		chunks = append(chunks, "new blocks by "+n.Detection)
 	}
-	lines = append(lines, wrapChunks([]string{"new blocks by " + detect, "last new block " + m.ago(n.LastBlockAt)}, m.g.sep, w, m.g.ellipsis)...)
+	if n.LastBlockAt.IsZero() {
+		chunks = append(chunks, "no new block seen yet")
+	} else {
+		chunks = append(chunks, "last new block "+m.ago(n.LastBlockAt))
+	}
+	lines = append(lines, wrapChunks(chunks, m.g.sep, w, m.g.ellipsis)...)
 	return lines
+}
+
+// nodeHint says what a node state means for mining, "" when all is well.
+func nodeHint(s miner.NodeState) string {
+	switch s {
+	case miner.NodeConnecting:
+		return "connecting to the node; hashing starts with its first template"
+	case miner.NodeDown:
+		return "cannot reach the node; retrying. Nothing is hashed meanwhile."
+	case miner.NodeSyncing:
+		return "the node is still downloading the chain; mining starts when it is in sync"
+	case miner.NodeNoPeers:
+		return "the node has no peers: a block found now could not reach the network, so mining waits"
+	case miner.NodeError:
+		return "the node answers but gives no work; see the error below"
+	}
+	return ""
 }
 
 // rateLines are the four hashrates.
@@ -296,11 +323,15 @@ func (m Model) oddsCompact(w int, fg figures) ([]string, int) {
 		chunks = append(chunks, hz.name+" "+m.st.value.Render(formatPercent(o.chances[i])))
 	}
 	lines := wrapChunks(chunks, " ", w, m.g.ellipsis)
-	lines = append(lines, wrapChunks([]string{
-		"expected " + m.st.value.Render(formatWait(o.expected)),
-		"median " + formatWait(o.median),
-		formatOneIn(o.perDay) + " per day",
-	}, m.g.sep, w, m.g.ellipsis)...)
+	if o.hashrate <= 0 {
+		lines = append(lines, wrapWords("nothing is being hashed, so there is no chance of a block yet", w)...)
+	} else {
+		lines = append(lines, wrapChunks([]string{
+			"expected " + m.st.value.Render(formatWait(o.expected)),
+			"median " + formatWait(o.median),
+			formatOneIn(o.perDay) + " per day",
+		}, m.g.sep, w, m.g.ellipsis)...)
+	}
 	keep := len(lines)
 	lines = append(lines, wrapChunks(m.effortChunks(fg), m.g.sep, w, m.g.ellipsis)...)
 	return lines, keep
@@ -352,6 +383,9 @@ func (m Model) ladderLines(w int, fg figures, full bool) []string {
 	rungs := m.snap.Ladder
 	if !full {
 		chunks := []string{fmt.Sprintf("%s shares:", formatCount(m.snap.Shares))}
+		if len(rungs) == 0 {
+			chunks = []string{"no shares yet"}
+		}
 		for _, r := range rungs {
 			chunks = append(chunks, m.g.ge+formatSI(r.Difficulty)+" "+m.st.value.Render(formatSI(float64(r.Count))))
 		}

@@ -28,17 +28,11 @@ func (m Model) View() string {
 	if m.w < minW || m.h < minH {
 		return clip(m.tooSmall(), m.w, m.h, m.g.ellipsis)
 	}
-	top := []string{m.titleBar(m.w)}
-	bottom := m.footer(m.w)
-	banner := m.banner(m.w, m.h-len(top)-len(bottom)-essentials)
-	avail := m.h - len(top) - len(bottom) - len(banner)
+	top, banner, bottom, avail := m.frameParts()
 	var body []string
-	switch m.view {
-	case viewOdds:
-		body = m.scrolled(m.oddsView(m.w), avail)
-	case viewLearn:
-		body = m.scrolled(m.learnView(m.w), avail)
-	default:
+	if long := m.longView(); long != nil {
+		body = m.scrolled(long, avail)
+	} else {
 		body = m.miningView(m.w, avail)
 	}
 	for len(body) < avail {
@@ -46,6 +40,36 @@ func (m Model) View() string {
 	}
 	lines := append(append(append(top, banner...), body...), bottom...)
 	return clip(lines, m.w, m.h, m.g.ellipsis)
+}
+
+// frameParts renders what surrounds the body of the view and says how
+// many lines are left for the body.
+func (m Model) frameParts() (top, banner, bottom []string, avail int) {
+	top = []string{m.titleBar(m.w)}
+	bottom = m.footer(m.w)
+	banner = m.banner(m.w, m.h-len(top)-len(bottom)-essentials)
+	return top, banner, bottom, m.h - len(top) - len(bottom) - len(banner)
+}
+
+// longView is the content of a scrollable view, nil for the mining view.
+func (m Model) longView() []string {
+	switch m.view {
+	case viewOdds:
+		return m.oddsView(m.w)
+	case viewLearn:
+		return m.learnView(m.w)
+	}
+	return nil
+}
+
+// maxScroll is the largest useful scroll offset of the current view.
+func (m Model) maxScroll() int {
+	long := m.longView()
+	_, _, _, avail := m.frameParts()
+	if len(long) <= avail {
+		return 0
+	}
+	return len(long) - (avail - 1) // one line goes to the indicator
 }
 
 // essentials is the height the banner leaves to the view under it: enough
@@ -98,9 +122,12 @@ func (m Model) titleBar(w int) string {
 		}
 		return strings.Join(parts, "")
 	}
+	if chain != "" {
+		chain = " " + m.st.label.Render(chain)
+	}
 	try := []struct{ left, tabs, right string }{
-		{m.st.title.Render(name) + " " + m.st.label.Render(chain), tabs(long), right},
-		{m.st.title.Render("soloist") + " " + m.st.label.Render(chain), tabs(short), right},
+		{m.st.title.Render(name) + chain, tabs(long), right},
+		{m.st.title.Render("soloist") + chain, tabs(short), right},
 		{m.st.title.Render("soloist"), tabs(short), style.Render(status)},
 		{"", tabs(short), style.Render(status)},
 	}

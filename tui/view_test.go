@@ -43,6 +43,40 @@ func TestView(t *testing.T) {
 	}
 }
 
+// TestViewStates goldens the mining view at 80x24 in the states a user
+// meets before mining starts or when the node is gone.
+func TestViewStates(t *testing.T) {
+	down := mainnetSnapshot(t)
+	down.Node.State = miner.NodeDown
+	down.Node.Err = "dial tcp 127.0.0.1:8332: connect: connection refused"
+	down.Hashrate.Now = 0
+	for i := range down.Devices {
+		down.Devices[i].State = miner.DeviceIdle
+		down.Devices[i].Rates.Now = 0
+	}
+	syncing := miner.Snapshot{At: fixtureAt, Started: fixtureAt.Add(-5e9),
+		Node: miner.NodeView{Host: "127.0.0.1:8332", Chain: "main", Height: 812345, Peers: 8, State: miner.NodeSyncing, Difficulty: 1e14}}
+	tests := []struct {
+		name string
+		m    Model
+	}{
+		{"before_first_snapshot", step(t, NewModel(Options{Version: "v0.1.0", Output: discard{}}), tea.WindowSizeMsg{Width: 80, Height: 24})},
+		{"node_down", newFixtureModel(t, Options{}, 80, 24, down, mainnetEvents())},
+		{"syncing", newFixtureModel(t, Options{}, 80, 24, syncing, nil)},
+		{"full_help", func() Model {
+			m := newFixtureModel(t, Options{}, 80, 24, mainnetSnapshot(t), mainnetEvents())
+			return step(t, m, keyPress("?"))
+		}()},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := tc.m.View()
+			checkSize(t, out, 80, 24)
+			golden.RequireEqual(t, []byte(out))
+		})
+	}
+}
+
 // checkSize fails when out has a line wider than w or more than h lines.
 func checkSize(t *testing.T, out string, w, h int) {
 	t.Helper()
