@@ -46,13 +46,15 @@ func OpenBus(logger *slog.Logger) (b *Bus, err error) {
 func (b *Bus) Close() error { return b.ctx.Close() }
 
 // list enumerates the devices whose VID:PID is a miner bridge, without
-// opening them.
+// opening them. It fails with ErrNoUSB when there is no USB device at all.
 func (b *Bus) list() ([]location, error) {
 	ids := bridgeIDs()
 	var locs []location
+	all := 0
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	_, err := b.ctx.OpenDevices(func(d *gousb.DeviceDesc) bool {
+		all++
 		if _, ok := ids[[2]uint16{uint16(d.Vendor), uint16(d.Product)}]; ok {
 			locs = append(locs, location{bus: d.Bus, address: d.Address,
 				vid: uint16(d.Vendor), pid: uint16(d.Product), path: portPath(d)})
@@ -61,6 +63,11 @@ func (b *Bus) list() ([]location, error) {
 	})
 	if err != nil {
 		return locs, fmt.Errorf("usbasic: list usb devices: %w", classify(err))
+	}
+	if all == 0 {
+		// Every machine with USB has at least a root hub. Debian's libusb
+		// starts without /dev/bus/usb (it trusts udev) and then sees nothing.
+		return nil, fmt.Errorf("usbasic: %w: libusb lists no device at all, not even a root hub", ErrNoUSB)
 	}
 	return locs, nil
 }

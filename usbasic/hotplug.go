@@ -175,7 +175,10 @@ func (m *Manager) watch(ctx context.Context) {
 // again on each scan, except those that are not miners.
 func (m *Manager) scan(ctx context.Context, announce bool) error {
 	locs, err := m.bus.list()
-	if err != nil && len(locs) == 0 {
+	switch {
+	case err != nil && announce && errors.Is(err, ErrNoUSB):
+		// The last stick (and hub) went away: everything is unplugged.
+	case err != nil && len(locs) == 0:
 		return err
 	}
 	seen := make(map[string]location, len(locs))

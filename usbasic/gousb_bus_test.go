@@ -1,0 +1,33 @@
+//go:build cgo
+
+package usbasic
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+// On a machine (or container) without /dev/bus/usb, soloist says so
+// instead of listing nothing.
+func TestNoUSBBus(t *testing.T) {
+	if os.Getenv("USBSTICK_EMULATOR_SOCKET") != "" {
+		t.Skip("under the USB emulator")
+	}
+	if _, err := os.Stat("/dev/bus/usb"); err == nil {
+		t.Skip("this machine has /dev/bus/usb")
+	}
+	b, err := OpenBus(nil)
+	if err == nil {
+		defer b.Close()
+		_, err = b.Scan(context.Background(), ScanOptions{})
+	}
+	if !errors.Is(err, ErrNoUSB) {
+		t.Fatalf("got %v, want ErrNoUSB", err)
+	}
+	if advice := strings.Join(Explain(err, Device{}), " "); !strings.Contains(advice, "/dev/bus/usb") {
+		t.Errorf("advice %q does not name /dev/bus/usb", advice)
+	}
+}
