@@ -27,8 +27,8 @@ const (
 	DefaultLongPollTxDelay = 10 * time.Second
 	DefaultTxInterval      = 5 * time.Second
 	// DefaultPremine is the number of blocks the node mines to its own
-	// wallet at start: one more than the coinbase maturity minus one, so
-	// the first coinbase can be spent in the first block a miner mines.
+	// wallet at start. It equals the coinbase maturity, so the first
+	// premined coinbase can be spent in the first block a miner mines.
 	DefaultPremine = 10
 )
 
@@ -57,9 +57,8 @@ type Config struct {
 	// (default DefaultTxInterval); negative disables the trickle.
 	TxInterval time.Duration
 	// Premine is the number of blocks the node mines to its own wallet at
-	// start (default DefaultPremine; negative means none, which also
-	// means no synthetic transactions until a coin of the wallet matures,
-	// that is never).
+	// start (default DefaultPremine; negative means none, and then the
+	// wallet has no coins and sends no synthetic transactions).
 	Premine int
 
 	// now replaces the clock in tests (block times and template times).

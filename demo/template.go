@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
-	"math/big"
 	"time"
 
 	"github.com/btcsuite/btcd/blockchain"
@@ -367,6 +366,3 @@ func (t *blockTemplate) result() (*gbtResult, error) {
 	}
 	return r, nil
 }
-
-// work returns the expected number of hashes to meet bits.
-func work(bits uint32) *big.Int { return blockchain.CalcWork(bits) }
