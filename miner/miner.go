@@ -346,13 +346,8 @@ func (m *Miner) publish(t *Template, clean bool) error {
 	for i := range t.Transactions {
 		m.tmpl.Weight += t.Transactions[i].Weight
 	}
-	hs, _ := HeightScript(t.Height)
-	m.work = WorkView{
-		Version: j.Version, PrevHash: j.PrevHash, MerkleRoot: w.MerkleRoot, Time: w.NTime(),
-		Bits: j.Bits, Height: j.Height, HeightScript: hs, Extranonce: append([]byte(nil), w.Extranonce[:]...),
-		Tag: m.cfg.Tag, PayoutScript: j.Payout, PayoutAddress: m.cfg.Payout.Address.EncodeAddress(),
-		PayoutValue: t.CoinbaseValue, Commitment: j.Commitment, Coinbase: w.Coinbase(),
-	}
+	sol := NewSolution(w, 0, "")
+	m.work = workView(&sol, m.cfg.Tag, m.cfg.Payout)
 	m.mu.Unlock()
 	if !m.paused.Load() {
 		m.feed.Publish(j)
@@ -367,5 +362,22 @@ func (m *Miner) nodeState(s NodeState, err error) {
 	m.node.Err = ""
 	if err != nil {
 		m.node.Err = err.Error()
+	}
+}
+
+// workView decodes a solution's header and coinbase for the learn view.
+func workView(s *Solution, tag string, p Payout) WorkView {
+	j := s.Work.Job
+	hs, _ := HeightScript(j.Height)
+	addr := ""
+	if p.Address != nil {
+		addr = p.Address.EncodeAddress()
+	}
+	return WorkView{
+		Version: s.Version, PrevHash: j.PrevHash, MerkleRoot: s.Work.MerkleRoot, Time: s.NTime,
+		Bits: j.Bits, Nonce: s.Nonce, Height: j.Height, HeightScript: hs,
+		Extranonce: append([]byte(nil), s.Work.Extranonce[:]...), Tag: tag,
+		PayoutScript: j.Payout, PayoutAddress: addr,
+		PayoutValue: j.Template.CoinbaseValue, Commitment: j.Commitment, Coinbase: s.Work.Coinbase(),
 	}
 }

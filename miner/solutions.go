@@ -75,6 +75,9 @@ func (m *Miner) solutionLoop(ctx context.Context, sols <-chan Solution, subCtx c
 		}
 		share := Share{Difficulty: HashDifficulty(&hash), Hash: hash, At: time.Now(), Height: j.Height, Source: s.Source}
 		prevBest := m.best.session.Difficulty
+		if share.Difficulty > m.best.block.Difficulty && j == m.job {
+			m.work = workView(&s, m.cfg.Tag, m.cfg.Payout)
+		}
 		allTime, perr := m.best.add(share)
 		isBlock := MeetsTarget(&hash, &j.Target)
 		dup := isBlock && found[j.PrevHash]

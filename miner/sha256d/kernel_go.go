@@ -18,9 +18,11 @@ func scanGo(j *Job, start, groups uint32) (g, mask uint32) {
 	return groups, 0
 }
 
-// h7Go returns state word 7 of the double hash of the job's header with nonce n, skipping every
+// h7Generic is the straightforward form of h7Go (kernel_go_h7.go, generated): the same
+// midstate, precomputed rounds and early exit, with loops. Tests compare the two.
+
 // computation that word does not depend on.
-func h7Go(j *Job, n uint32) uint32 {
+func h7Generic(j *Job, n uint32) uint32 {
 	var w [64]uint32
 	w3 := bits.ReverseBytes32(n)
 	w[0], w[1], w[2], w[3] = j.w[0], j.w[1], j.w[2], w3

@@ -390,3 +390,18 @@ func BenchmarkScan(b *testing.B) {
 		})
 	}
 }
+
+// TestGoKernelForms checks the generated unrolled portable kernel against its loop form.
+func TestGoKernelForms(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	for range 200 {
+		j := NewJob(randomHeader(r), topTarget(0))
+		n := r.Uint32()
+		if got, want := h7Go(j, n), h7Generic(j, n); got != want {
+			t.Fatalf("nonce %#x: h7Go %#x, h7Generic %#x", n, got, want)
+		}
+		if want := j.hash(n)[7]; h7Go(j, n) != want {
+			t.Fatalf("nonce %#x: h7Go %#x, full hash word 7 %#x", n, h7Go(j, n), want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"go/format"
 	"log"
 	"os"
 	"path/filepath"
@@ -47,6 +48,15 @@ func main() {
 	a.WriteString(header)
 	(&avx2Gen{}).generate(&a)
 	if err := os.WriteFile(filepath.Join(*out, "avx2_amd64.s"), []byte(a.String()), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	var gk strings.Builder
+	goKernel(&gk)
+	src, err := format.Source([]byte(gk.String()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(*out, "kernel_go_h7.go"), src, 0o644); err != nil {
 		log.Fatal(err)
 	}
 	var m strings.Builder
