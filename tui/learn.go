@@ -98,6 +98,9 @@ func (m Model) zeroBitLines(w int) []string {
 	hexLine := func(name string, b [32]byte, zeros int) []string {
 		v := display(b)
 		n := fmt.Sprintf(" %d zero bits", zeros)
+		if zeros == 1 {
+			n = " 1 zero bit"
+		}
 		if 8+len(v)+len(n) <= w {
 			return []string{m.st.label.Render(pad(name, 8, "")) + v + m.st.value.Render(n)}
 		}
@@ -115,8 +118,8 @@ func (m Model) zeroBitLines(w int) []string {
 		verdict = "Your best hash meets the target: that was a block."
 	} else {
 		short := math.Log2(m.figures().difficulty / best.Difficulty)
-		verdict = fmt.Sprintf("Your best share is about %.1f bits short of a block: one in %s hashes at its level would need to be %s times better.",
-			short, formatSI(best.Difficulty*hashesPerDifficulty), formatSI(math.Exp2(short)))
+		verdict = fmt.Sprintf("Your best share is %.1f bits (%s times) short of a block. A share this good takes about %s hashes on average; a block takes %s times as many.",
+			short, formatSI(math.Exp2(short)), formatSmall(best.Difficulty*hashesPerDifficulty), formatSI(math.Exp2(short)))
 		if short <= 0 {
 			verdict = "Your best share is close to the network difficulty."
 		}
