@@ -88,7 +88,10 @@ func (f *fakeNode) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "", http.StatusMethodNotAllowed)
 		return
 	}
-	if u, p, ok := r.BasicAuth(); !ok || u != f.user || p != f.pass {
+	f.mu.Lock()
+	user, pass := f.user, f.pass
+	f.mu.Unlock()
+	if u, p, ok := r.BasicAuth(); !ok || u != user || p != pass {
 		w.WriteHeader(http.StatusUnauthorized) // Core: 401 with an empty body
 		return
 	}
@@ -130,4 +133,18 @@ func fixture(t testing.TB, name string) json.RawMessage {
 		t.Fatal(err)
 	}
 	return json.RawMessage(b)
+}
+
+// wrapHold makes every request block until the client goes away: started is
+// closed when the first request arrives, gone when its context ends.
+func wrapHold(f *fakeNode, started, gone chan struct{}) http.Handler {
+	var once, goneOnce sync.Once
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Read the body: only then does net/http watch the connection
+		// and end the request context when the client goes away.
+		_, _ = io.Copy(io.Discard, r.Body)
+		once.Do(func() { close(started) })
+		<-r.Context().Done()
+		goneOnce.Do(func() { close(gone) })
+	})
 }
