@@ -132,6 +132,19 @@ func TestStopRestartKeepsChain(t *testing.T) {
 	}
 }
 
+func TestRestartEmptyForgetsChain(t *testing.T) {
+	t.Parallel()
+	n := Start(t, Options{Net: "regtest"})
+	n.Generate(t, 3)
+	n.RestartEmpty(t)
+	if h := n.Height(t); h != 0 {
+		t.Fatalf("after RestartEmpty the node is at height %d, want 0", h)
+	}
+	if len(n.Generate(t, 1)) != 1 {
+		t.Fatal("cannot mine after RestartEmpty")
+	}
+}
+
 func TestCallReportsRPCErrors(t *testing.T) {
 	t.Parallel()
 	n := Start(t, Options{})

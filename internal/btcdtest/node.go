@@ -183,6 +183,25 @@ func (n *Node) Restart(t testing.TB) {
 	}
 }
 
+// RestartEmpty stops btcd and starts it again on the same ports and credentials with an
+// empty chain (genesis only), as btcd regtest itself does on every start. It models a
+// node that lost blocks the miner had seen accepted. Regtest only.
+func (n *Node) RestartEmpty(t testing.TB) {
+	t.Helper()
+	if n.Net != "regtest" {
+		t.Fatalf("btcdtest: RestartEmpty needs regtest, not %s", n.Net)
+	}
+	if err := n.stop(); err != nil {
+		t.Fatalf("btcdtest: %v", err)
+	}
+	if err := n.launch(); err != nil {
+		t.Fatalf("btcdtest: restart btcd: %v\n%s", err, n.logTail())
+	}
+	n.walletMu.Lock()
+	n.nextScan, n.spendable = 1, nil
+	n.walletMu.Unlock()
+}
+
 // replay submits blocks, oldest first, skipping the genesis block.
 func (n *Node) replay(blocks [][]byte) error {
 	for i, blk := range blocks {
