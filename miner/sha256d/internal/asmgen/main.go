@@ -34,7 +34,7 @@ func main() {
 	shaniConsts(&b)
 	for _, k := range []*shaniKernel{
 		newShaniKernel("scanSHANI2", 2, 4, 3),
-		newShaniKernel("scanSHANI3", 3, 2, 1),
+		fused(newShaniKernel("scanSHANI3", 3, 2, 1)),
 	} {
 		k.generate(&b)
 	}
@@ -109,3 +109,5 @@ func shaniConsts(b *strings.Builder) {
 	}
 	fmt.Fprintf(b, "GLOBL shaniConst<>(SB), RODATA|NOPTR, $%d\n\n", constLen)
 }
+
+func fused(k *shaniKernel) *shaniKernel { k.fuse = true; return k }

@@ -147,7 +147,8 @@ type shaniKernel struct {
 	name    string // Go function name
 	width   int
 	ringLen int
-	lead    int // how many quads ahead of its use a message group is computed
+	lead    int  // how many quads ahead of its use a message group is computed
+	fuse    bool // emit both halves of a message quad per stream (one fewer op per quad)
 	streams []*shaniStream
 	out     *strings.Builder
 	trace   bool // store intermediate states to the out argument (width 1 debugging aid)
@@ -208,6 +209,17 @@ func (k *shaniKernel) quadConst(lo int) {
 }
 
 func (k *shaniKernel) quadMsg(q int, onlyLo bool) {
+	if k.fuse && !onlyLo {
+		// Both halves per stream: the second half shuffles the W+K already in X0.
+		k.phase(func(s *shaniStream, e emitFn) {
+			e("MOVO %s, X0", s.src(q))
+			e("PADDD %s, X0", cst(offKLO+16*q))
+			e("SHA256RNDS2 X0, %s, %s", s.abef, s.cdgh)
+			e("PSHUFD $0x0e, X0, X0")
+			e("SHA256RNDS2 X0, %s, %s", s.cdgh, s.abef)
+		})
+		return
+	}
 	k.phase(func(s *shaniStream, e emitFn) {
 		e("MOVO %s, X0", s.src(q))
 		e("PADDD %s, X0", cst(offKLO+16*q))
