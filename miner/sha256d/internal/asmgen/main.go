@@ -1,6 +1,3 @@
-// Command asmgen writes the amd64 assembly kernels of package sha256d:
-//
-//	go run ./internal/asmgen -out .
 package main
 
 import (
