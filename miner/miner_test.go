@@ -31,6 +31,8 @@ type fakeNode struct {
 	changed chan struct{}
 	payout  []byte
 	down    bool
+	ibd     bool
+	peers   int
 	chain   string
 	reasons []string
 }
@@ -52,7 +54,8 @@ func (n *fakeNode) Info(ctx context.Context) (miner.NodeInfo, error) {
 	if n.down {
 		return miner.NodeInfo{}, miner.ErrUnreachable
 	}
-	return miner.NodeInfo{Chain: n.chain, Blocks: n.height, Headers: n.height, BestHash: n.tip, Peers: 0, Difficulty: 4.6e-10}, nil
+	return miner.NodeInfo{Chain: n.chain, Blocks: n.height, Headers: n.height + 100, BestHash: n.tip,
+		Peers: n.peers, Difficulty: 4.6e-10, InitialDownload: n.ibd}, nil
 }
 
 func (n *fakeNode) Template(ctx context.Context, lp string) (*miner.Template, error) {
@@ -284,4 +287,36 @@ func encodeHex(b []byte) string {
 		out[2*i], out[2*i+1] = digits[c>>4], digits[c&15]
 	}
 	return string(out)
+}
+
+func TestWaitsWhileTheNodeSyncs(t *testing.T) {
+	node := newFakeNode(nil)
+	node.ibd = true
+	m, _, _ := newTestMiner(t, node, "")
+	waitFor(t, 10*time.Second, "syncing state", func() bool { return m.Snapshot().Node.State == miner.NodeSyncing })
+	time.Sleep(200 * time.Millisecond)
+	if s := m.Snapshot(); s.TotalHashes != 0 || node.heightNow() != 0 {
+		t.Fatalf("mined while the node syncs: %d hashes, height %d", s.TotalHashes, node.heightNow())
+	}
+	node.mu.Lock()
+	node.ibd = false
+	node.mu.Unlock()
+	waitFor(t, 40*time.Second, "a block once synced", func() bool { return node.heightNow() >= 1 })
+}
+
+func TestPauseStopsHashing(t *testing.T) {
+	node := newFakeNode(nil)
+	m, _, _ := newTestMiner(t, node, "")
+	waitFor(t, 20*time.Second, "first block", func() bool { return node.heightNow() >= 1 })
+	m.Pause()
+	waitFor(t, 5*time.Second, "paused snapshot", func() bool { return m.Snapshot().Paused })
+	time.Sleep(100 * time.Millisecond)
+	h := node.heightNow()
+	a := m.Snapshot().TotalHashes
+	time.Sleep(300 * time.Millisecond)
+	if b := m.Snapshot().TotalHashes; b != a || node.heightNow() != h {
+		t.Fatalf("hashing while paused: %d → %d hashes", a, b)
+	}
+	m.Resume()
+	waitFor(t, 20*time.Second, "a block after resume", func() bool { return node.heightNow() > h })
 }
