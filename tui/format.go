@@ -90,6 +90,9 @@ func formatHashrate(h float64) string {
 	if math.IsNaN(h) || h <= 0 {
 		return "0 H/s"
 	}
+	if math.IsInf(h, 1) {
+		return "inf H/s"
+	}
 	if h < 1 {
 		return formatSmall(h) + " H/s"
 	}

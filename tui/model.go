@@ -208,9 +208,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.scroll[m.view] = min(m.scroll[m.view], m.maxScroll())
 		return m, nil
 	case snapshotMsg:
-		return m.onSnapshot(miner.Snapshot(msg))
+		return m.onSnapshot(cleanSnapshot(miner.Snapshot(msg)))
 	case eventMsg:
-		m.log = append(m.log, miner.Event(msg))
+		m.log = append(m.log, cleanEvent(miner.Event(msg)))
 		if over := len(m.log) - maxEvents; over > 0 {
 			m.log = append(m.log[:0:0], m.log[over:]...)
 		}

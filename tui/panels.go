@@ -154,17 +154,19 @@ func sparkline(vals []float64, w int, levels []rune) string {
 	}
 	peak := 0.0
 	for _, v := range vals {
-		peak = math.Max(peak, v)
+		if v > peak && !math.IsInf(v, 1) { // false for NaN
+			peak = v
+		}
 	}
 	var b strings.Builder
 	top := len(levels) - 1
 	for _, v := range vals {
 		i := 0
-		if peak > 0 && v > 0 {
-			i = int(math.Round(v / peak * float64(top)))
-			if i == 0 {
-				i = 1 // any work at all shows above the floor
-			}
+		switch {
+		case math.IsInf(v, 1):
+			i = top
+		case peak > 0 && v > 0: // false for NaN
+			i = min(top, max(1, int(math.Round(v/peak*float64(top))))) // any work at all shows above the floor
 		}
 		b.WriteRune(levels[i])
 	}
