@@ -410,12 +410,16 @@ func (s *Sim) hashLoop() {
 			return
 		default:
 		}
-		per := uint32(1<<32/uint64(s.cfg.Chips)) - 1
+		per := uint32(1<<32/uint64(s.cfg.Chips) - 1) // last counter value of a chip's range
 		for chip := range next {
 			base := uint32(uint64(chip) << 32 / uint64(s.cfg.Chips))
 			for i := 0; i < batch; i++ {
 				c := next[chip]
-				next[chip] = (c + 1) & per
+				if c == per {
+					next[chip] = 0 // the chip starts the job over
+				} else {
+					next[chip] = c + 1
+				}
 				var n [4]byte
 				binary.BigEndian.PutUint32(n[:], base+c)
 				for mid, h := range hashers {
