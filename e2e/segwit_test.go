@@ -43,6 +43,22 @@ func TestMinesTemplateWithSegwitTxs(t *testing.T) {
 			if w := blk.Transactions[0].TxIn[0].Witness; len(w) != 1 || len(w[0]) != 32 {
 				t.Errorf("coinbase witness %x, want one 32-byte reserved value", w)
 			}
+
+			// Transactions that arrive while the miner runs go into a later block.
+			from = n.Height(t)
+			startMiner(t, n, payout)
+			waitHeight(t, n, from+1, 90*time.Second)
+			late := n.SendSegwitTxs(t, 2)
+			// They are sent one by one, so they may land in different blocks.
+			deadline := time.Now().Add(90 * time.Second)
+			for h := from + 1; len(late) > 0; h++ {
+				waitHeight(t, n, h, time.Until(deadline))
+				blk := n.Block(t, n.HashAt(t, h))
+				if missing := missingTxs(blk, late); len(missing) < len(late) {
+					checkPaysWhole(t, n, blk, payout.Script)
+					late = missing
+				}
+			}
 		})
 	}
 }
