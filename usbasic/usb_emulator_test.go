@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg/chainhash"
+	"github.com/google/gousb"
 	"github.com/soloist-miner/soloist/miner"
 )
 
@@ -765,4 +766,48 @@ func waitState(t *testing.T, h miner.Hasher, want miner.DeviceState) {
 		}
 	}
 	t.Fatalf("%s: state %v (%q), want %v", h.Name(), h.Status().State, h.Status().Err, want)
+}
+
+// A kernel driver holding the interface gives EBUSY, which the doctor
+// explains; soloist's own ports detach it and give it back on Close. (The
+// emulator does not model a second process claiming the interface, which
+// ends in the same EBUSY.)
+func TestUSBBusyKernelDriver(t *testing.T) {
+	if !emulate(t, emuOptions{devices: []string{"compac,model=" + testModel("echo")}}) {
+		return
+	}
+	claimWithoutDetach := func() error {
+		ctx := gousb.NewContext()
+		defer ctx.Close()
+		dev, err := ctx.OpenDeviceWithVIDPID(0x10c4, 0xea60)
+		if err != nil || dev == nil {
+			t.Fatalf("open: %v", err)
+		}
+		defer dev.Close()
+		_, done, err := dev.DefaultInterface()
+		if err == nil {
+			done()
+		}
+		return classify(err)
+	}
+	err := claimWithoutDetach()
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("claim with the kernel driver bound: %v, want ErrBusy", err)
+	}
+	d := Device{Bus: 1, Address: 2, VID: 0x10c4, PID: 0xea60}
+	if advice := strings.Join(Explain(err, d), "\n"); !strings.Contains(advice, "001/002") || !strings.Contains(advice, "brltty") {
+		t.Errorf("advice: %s", advice)
+	}
+	b := openTestBus(t)
+	d.Model, _ = LookupModel("compac")
+	port, err := b.Open(context.Background(), d)
+	if err != nil {
+		t.Fatalf("open with auto-detach: %v", err)
+	}
+	if err := port.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := claimWithoutDetach(); !errors.Is(err, ErrBusy) {
+		t.Errorf("after Close the kernel driver is not back: %v", err)
+	}
 }
