@@ -259,7 +259,7 @@ func (m Model) bestLines(w int, fg figures) []string {
 		if s.Difficulty <= 0 {
 			return ""
 		}
-		w := s.At.Format("15:04:05")
+		w := m.clock(s.At)
 		if s.Height > 0 {
 			w += " block " + formatCount(s.Height)
 		}
@@ -298,8 +298,8 @@ func (m Model) topLines(w int, fg figures) []string {
 	}
 	lines := []string{m.st.dim.Render("top " + fmt.Sprint(len(top)) + " this session")}
 	for i, s := range top {
-		l := fmt.Sprintf("%2d  %s %s  h%s  %s", i+1, pad(formatSI(s.Difficulty), 6, ""),
-			s.At.Format("15:04:05"), formatCount(s.Height), s.Source)
+		l := fmt.Sprintf("%2d  %s %s  block %s  %s", i+1, pad(formatSI(s.Difficulty), 6, ""),
+			padLeft(m.clock(s.At), 8), formatCount(s.Height), s.Source)
 		lines = append(lines, fit(l, w, m.g.ellipsis))
 	}
 	return lines
@@ -433,7 +433,7 @@ func (m Model) eventLines(w int) []string {
 		case e.Kind == miner.EventBlockFound:
 			msg = m.st.banner.Render(msg)
 		}
-		lines = append(lines, fit(m.st.dim.Render(e.At.Format("15:04:05"))+" "+pad(e.Kind.String(), 8, "")+" "+msg, w, m.g.ellipsis))
+		lines = append(lines, fit(m.st.dim.Render(padLeft(m.clock(e.At), 8))+" "+pad(e.Kind.String(), 8, "")+" "+msg, w, m.g.ellipsis))
 	}
 	return lines
 }

@@ -302,3 +302,12 @@ func (m Model) ago(t time.Time) string {
 	}
 	return formatAge(m.snap.At.Sub(t)) + " ago"
 }
+
+// clock formats a time of this session: the time of day, with the date
+// once it is more than 20 hours before the snapshot.
+func (m Model) clock(t time.Time) string {
+	if m.snap.At.Sub(t) > 20*time.Hour {
+		return t.Format("01-02 15:04")
+	}
+	return t.Format("15:04:05")
+}
