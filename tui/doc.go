@@ -22,6 +22,18 @@
 // the p, +, - and r keys) on its own goroutines. A wait command still
 // blocked when the program ends returns once its channel closes.
 //
+// The Controller is called from those command goroutines, possibly two at
+// once (a pause while a thread change is in flight), so it must be safe for
+// concurrent use. The terminal bell for a found block is one BEL byte
+// written to Options.Output from a command.
+//
+// # Outside text
+//
+// Every string of a snapshot or event (node errors and reject reasons,
+// device names, the coinbase tag) is cleaned on arrival: control
+// characters, ESC included, become spaces, so no outside text can break the
+// layout or send the terminal an escape sequence.
+//
 // # Purity
 //
 // View is a pure function of the model: every duration shown is computed

@@ -12,9 +12,9 @@ import (
 	"github.com/soloist-miner/soloist/miner"
 )
 
-// Controller is what the TUI asks of the miner; miner.Miner satisfies it.
-// The TUI calls it from commands, never from Update, so a slow call never
-// freezes the screen.
+// Controller is what the TUI asks of the miner; miner.Miner will satisfy
+// it. The TUI calls it from commands, never from Update, so a slow call
+// never freezes the screen; it must be safe for concurrent use.
 type Controller interface {
 	// Pause stops hashing (the node connection stays up).
 	Pause()
