@@ -189,7 +189,9 @@ func TestDevicesEmulated(t *testing.T) {
 	requireEmulator(t)
 	dir := buildTools(t)
 	chipsim := filepath.Join(dir, "chipsim")
-	model := func(family string) string { return ",model=exec:'" + chipsim + "' --hash-rate 100000 --family " + family }
+	model := func(family string) string {
+		return ",model=exec:'" + chipsim + "' --hash-rate 100000 --family " + family
+	}
 	emu := []string{
 		"--device", "compacf,serial=GSF0001" + model("bm1397"),
 		"--device", "newpac,serial=GSH0002" + model("bm1387"),
