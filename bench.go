@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/soloist-miner/soloist/miner/sha256d"
+	"github.com/soloist-miner/soloist/miner/sha256d/threadcpu"
 )
 
 // benchBatch is the nonces per kernel call: about 10 ms at 25 MH/s, short enough for the
@@ -41,14 +42,19 @@ nonce whose hash meets the header's own target (from its bits field).
 
 // benchResult is the throughput report (--json prints it as one object).
 type benchResult struct {
-	Kernel         string    `json:"kernel"`
-	Threads        int       `json:"threads"`
-	Hashes         uint64    `json:"hashes"`
-	Seconds        float64   `json:"seconds"`
-	HashesPerSec   float64   `json:"hashes_per_second"`
-	PerThread      float64   `json:"hashes_per_second_per_thread"`
-	ThreadRates    []float64 `json:"thread_hashes_per_second"`
-	AvailableNames []string  `json:"available_kernels"`
+	Kernel       string    `json:"kernel"`
+	Threads      int       `json:"threads"`
+	Hashes       uint64    `json:"hashes"`
+	Seconds      float64   `json:"seconds"`
+	HashesPerSec float64   `json:"hashes_per_second"`
+	PerThread    float64   `json:"hashes_per_second_per_thread"`
+	ThreadRates  []float64 `json:"thread_hashes_per_second"`
+	// CPUSeconds is the CPU time the threads got (0 where the platform cannot tell) and
+	// PerCPUSecond the hashes per CPU-second of one thread: the rate other load on the machine
+	// does not skew, comparable with openssl speed, which also divides by CPU time.
+	CPUSeconds     float64  `json:"cpu_seconds,omitempty"`
+	PerCPUSecond   float64  `json:"hashes_per_cpu_second_per_thread,omitempty"`
+	AvailableNames []string `json:"available_kernels"`
 }
 
 // scanHit is one nonce found by the header scan.
@@ -127,6 +133,9 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "seconds     %.3f\n", r.Seconds)
 		fmt.Fprintf(stdout, "total       %.2f MH/s\n", r.HashesPerSec/1e6)
 		fmt.Fprintf(stdout, "per thread  %.2f MH/s\n", r.PerThread/1e6)
+		if r.CPUSeconds > 0 {
+			fmt.Fprintf(stdout, "per thread  %.2f MH/s per cpu-second (%.3f cpu-seconds in all)\n", r.PerCPUSecond/1e6, r.CPUSeconds)
+		}
 		fmt.Fprintf(stdout, "available   %s\n", strings.Join(r.AvailableNames, ", "))
 		return exitOK
 	}
@@ -227,6 +236,7 @@ func measure(k sha256d.Kernel, threads int, d time.Duration) benchResult {
 	target, _ := compactTarget(binary.LittleEndian.Uint32(hdr[72:76]))
 	job := sha256d.NewJob(hdr, target)
 	counters := make([]paddedCounter, threads)
+	cpu := make([]time.Duration, threads) // thread cpu time, or -1 when unknown
 	var stop atomic.Bool
 	var ready, done sync.WaitGroup
 	begin := make(chan struct{})
@@ -242,10 +252,16 @@ func measure(k sha256d.Kernel, threads int, d time.Duration) benchResult {
 			c := &counters[t]
 			ready.Done()
 			<-begin
+			c0, ok := threadcpu.Now()
 			for !stop.Load() {
 				scanned, _ := k.Scan(job, nonce, benchBatch, found)
 				nonce += scanned
 				c.n.Add(uint64(scanned))
+			}
+			c1, _ := threadcpu.Now()
+			cpu[t] = c1 - c0
+			if !ok {
+				cpu[t] = -1
 			}
 		}()
 	}
@@ -264,6 +280,16 @@ func measure(k sha256d.Kernel, threads int, d time.Duration) benchResult {
 	}
 	r.HashesPerSec = float64(r.Hashes) / elapsed
 	r.PerThread = r.HashesPerSec / float64(threads)
+	known := true
+	for _, c := range cpu {
+		known = known && c >= 0
+		r.CPUSeconds += c.Seconds()
+	}
+	if !known || r.CPUSeconds <= 0 {
+		r.CPUSeconds = 0
+	} else {
+		r.PerCPUSecond = float64(r.Hashes) / r.CPUSeconds
+	}
 	return r
 }
 

@@ -102,6 +102,12 @@ func TestBenchThroughputJSON(t *testing.T) {
 		r.HashesPerSec <= 0 || r.PerThread != r.HashesPerSec/2 || r.Seconds < 0.2 {
 		t.Errorf("implausible result %+v", r)
 	}
+	// Two threads cannot get more cpu time than the wall time each ran; per cpu-second a thread
+	// is at least as fast as per wall-second.
+	if r.CPUSeconds > 0 && (r.CPUSeconds > 2*r.Seconds*1.05 || r.PerCPUSecond < r.PerThread*0.95) {
+		t.Errorf("cpu time %.3fs for 2 threads over %.3fs, %.0f H/cpu-s vs %.0f H/s per thread",
+			r.CPUSeconds, r.Seconds, r.PerCPUSecond, r.PerThread)
+	}
 }
 
 func TestBenchThroughputText(t *testing.T) {

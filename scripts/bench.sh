@@ -10,8 +10,11 @@
 # three nonces side by side and skip constant work, which is how they get past that rate;
 # the goal is >= 24 MH/s per core, >= 2.2x the openssl-implied rate, and linear in cores.
 #
-# The three measurements are interleaved BENCH_RUNS times and the best of each is reported, so a
-# burst of other load on the machine slows one sample rather than skewing the ratio.
+# Rates are per thread and per CPU-second (the thread CPU time the kernel got, as openssl speed
+# divides by CPU time too), so other load on the machine does not skew the comparison; two
+# threads are linear when each keeps the 1-thread rate (SMT siblings sharing one SHA unit would
+# halve it). The three measurements are interleaved BENCH_RUNS times and the best of each is
+# reported.
 #
 # Environment: BENCH_SECONDS (default 3) per measurement, BENCH_RUNS (default 3),
 # SOLOIST (default ./soloist), BENCH_KERNEL (default auto).
@@ -37,6 +40,16 @@ json() {
 	sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" | head -n 1
 }
 
+# rate JSON: hashes per second per thread, per cpu-second where the platform measures thread cpu
+# time (as openssl speed divides by cpu time), else per wall-clock second.
+rate() {
+	r=$(printf '%s\n' "$1" | json hashes_per_cpu_second_per_thread)
+	if [ -z "$r" ]; then
+		r=$(printf '%s\n' "$1" | json hashes_per_second_per_thread)
+	fi
+	printf '%s\n' "$r"
+}
+
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b + 0 > a + 0) ? b : a }'; }
 
 ossl=0 rate1=0 rateN=0 name=
@@ -52,8 +65,8 @@ while [ "$i" -le "$runs" ]; do
 	all=$("$bin" bench --cpu "$cores" --seconds "$secs" --kernel "$kernel" --json)
 	name=$(printf '%s\n' "$one" | json kernel)
 	ossl=$(best "$ossl" "$o")
-	rate1=$(best "$rate1" "$(printf '%s\n' "$one" | json hashes_per_second)")
-	rateN=$(best "$rateN" "$(printf '%s\n' "$all" | json hashes_per_second)")
+	rate1=$(best "$rate1" "$(rate "$one")")
+	rateN=$(best "$rateN" "$(rate "$all")")
 	i=$((i + 1))
 done
 
@@ -65,7 +78,7 @@ awk -v runs="$runs" -v ossl="$ossl" -v r1="$rate1" -v rn="$rateN" -v n="$cores" 
 	printf "openssl-implied sha256d      %.2f MH/s per core (2 compressions per nonce)\n", implied / 1e6
 	printf "%-28s %.2f MH/s per core\n", k " (1 thread)", r1 / 1e6
 	printf "ratio to openssl-implied     %.2fx\n", r1 / implied
-	printf "%-28s %.2f MH/s total, %.2f per thread, %.2fx the 1-thread rate\n", k " (" n " threads)", rn / 1e6, rn / n / 1e6, rn / r1
-	printf "targets                      >= 24 MH/s per core: %s; >= 2.2x openssl: %s; linear (>= %.1fx): %s\n",
-		(r1 >= 24e6 ? "met" : "NOT met"), (r1 >= 2.2 * implied ? "met" : "NOT met"), 0.9 * n, (rn >= 0.9 * n * r1 ? "met" : "NOT met")
+	printf "%-28s %.2f MH/s per thread, %.2fx the 1-thread rate, so %.2f MH/s on %d cores\n", k " (" n " threads)", rn / 1e6, rn / r1, n * rn / 1e6, n
+	printf "targets                      >= 24 MH/s per core: %s; >= 2.2x openssl: %s; linear (each thread >= 0.9x the 1-thread rate): %s\n",
+		(r1 >= 24e6 ? "met" : "NOT met"), (r1 >= 2.2 * implied ? "met" : "NOT met"), (rn >= 0.9 * r1 ? "met" : "NOT met")
 }'
