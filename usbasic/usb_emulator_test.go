@@ -667,7 +667,8 @@ func TestUSBManagerHotplug(t *testing.T) {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m, err := Open(ctx, Config{SimShareDiff: simShareDiff, PollInterval: 100 * time.Millisecond})
+	m, err := Open(ctx, Config{SimShareDiff: simShareDiff, PollInterval: 100 * time.Millisecond,
+		Freq: map[string]float64{"GSF0001": 300}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -727,9 +728,14 @@ func TestUSBManagerHotplug(t *testing.T) {
 	}
 	sharesFrom("start", "compacf-GSF0001", "compac-GSC0002", "erupter-0003")
 
+	if st := hs[0].Status(); st.FrequencyMHz != 300 || st.State != miner.DeviceRunning {
+		t.Errorf("compacf: %v at %v MHz, want running at 300 (--usb-freq GSF0001=300)", st.State, st.FrequencyMHz)
+	}
+
 	// Unplug the Compac F mid-job: it is lost, the others go on.
 	emuCommand(t, "unplug 0")
 	waitState(t, hs[0], miner.DeviceLost)
+	lostAt := hs[0].Status().Hashes
 	for len(sols) > 0 {
 		<-sols
 	}
@@ -742,6 +748,9 @@ func TestUSBManagerHotplug(t *testing.T) {
 	emuCommand(t, "replug 0")
 	waitState(t, hs[0], miner.DeviceRunning)
 	sharesFrom("after replug", "compacf-GSF0001")
+	if st := hs[0].Status(); st.Hashes <= lostAt || st.FrequencyMHz != 300 {
+		t.Errorf("after replug: %d hashes (had %d when lost) at %v MHz", st.Hashes, lostAt, st.FrequencyMHz)
+	}
 	if len(m.Hashers()) != 3 {
 		t.Errorf("replug added a hasher: %d", len(m.Hashers()))
 	}
