@@ -30,16 +30,26 @@ type Bus struct {
 // OpenBus initialises libusb. It returns an error wrapping ErrNoUSB when
 // libusb cannot start (no /dev/bus/usb, as in most containers), where
 // gousb itself would panic.
-func OpenBus(logger *slog.Logger) (b *Bus, err error) {
+func OpenBus(logger *slog.Logger) (*Bus, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	ctx, err := startLibusb(gousb.NewContext)
+	if err != nil {
+		return nil, err
+	}
+	return &Bus{log: logger, ctx: ctx}, nil
+}
+
+// startLibusb calls newContext, turning the panic gousb raises when
+// libusb_init fails into an error wrapping ErrNoUSB.
+func startLibusb(newContext func() *gousb.Context) (ctx *gousb.Context, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			b, err = nil, fmt.Errorf("usbasic: %w: libusb cannot start: %v", ErrNoUSB, r)
+			ctx, err = nil, fmt.Errorf("usbasic: %w: libusb cannot start: %v", ErrNoUSB, r)
 		}
 	}()
-	return &Bus{log: logger, ctx: gousb.NewContext()}, nil
+	return newContext(), nil
 }
 
 // Close releases libusb. Ports opened from the bus must be closed first.

@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/google/gousb"
 )
 
 // On a machine (or container) without /dev/bus/usb, soloist says so
@@ -29,5 +31,14 @@ func TestNoUSBBus(t *testing.T) {
 	}
 	if advice := strings.Join(Explain(err, Device{}), " "); !strings.Contains(advice, "/dev/bus/usb") {
 		t.Errorf("advice %q does not name /dev/bus/usb", advice)
+	}
+}
+
+// gousb panics when libusb_init fails (as in some containers); OpenBus
+// turns that into ErrNoUSB with libusb's reason.
+func TestStartLibusbRecoversThePanic(t *testing.T) {
+	_, err := startLibusb(func() *gousb.Context { panic(gousb.ErrorOther) })
+	if !errors.Is(err, ErrNoUSB) || !strings.Contains(err.Error(), gousb.ErrorOther.Error()) {
+		t.Fatalf("got %v", err)
 	}
 }
