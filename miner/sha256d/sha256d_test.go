@@ -405,3 +405,29 @@ func TestGoKernelForms(t *testing.T) {
 		}
 	}
 }
+
+// TestRegtestBlock scans the header of a real btcd regtest block (version 0x20400000, bits
+// 0x207fffff, nonce 5, from /work/shared/vectors/btcd_regtest_segwit_block.hex): about half of
+// all nonces meet regtest's target, the block's own nonce among them.
+func TestRegtestBlock(t *testing.T) {
+	data, err := os.ReadFile("testdata/btcd_regtest_header.hex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := hex.DecodeString(strings.TrimSpace(string(data)))
+	if err != nil || len(b) != 80 {
+		t.Fatalf("bad header file: %v", err)
+	}
+	hdr := (*[80]byte)(b)
+	tgt := targetFromBits(t, "207fffff")
+	want := refScan(hdr, tgt, 0, 200)
+	if !slices.Contains(want, 5) {
+		t.Fatalf("reference scan misses the block's nonce 5: %v", want)
+	}
+	for _, k := range testKernels(t) {
+		j := NewJob(hdr, tgt)
+		if got := scanAll(t, k, j, 0, 200, 200, 7); !slices.Equal(got, want) {
+			t.Errorf("%s: found %v, want %v", k.name, got, want)
+		}
+	}
+}
