@@ -26,7 +26,8 @@ type bests struct {
 	top                     []Share
 	ladder                  []Rung
 	shares                  uint64
-	path                    string // "" = not persisted
+	last                    time.Time // when the latest share arrived
+	path                    string    // "" = not persisted
 }
 
 type bestRecord struct {
@@ -73,6 +74,7 @@ func newBests(dir, network string, now time.Time) (*bests, error) {
 // add records a share and reports whether it set a new all-time best.
 func (b *bests) add(s Share) (allTime bool, err error) {
 	b.shares++
+	b.last = s.At
 	for i := range b.ladder {
 		if s.Difficulty >= b.ladder[i].Difficulty {
 			b.ladder[i].Count++

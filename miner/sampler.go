@@ -33,6 +33,8 @@ func (m *Miner) snapshot(now time.Time) Snapshot {
 		DroppedEvents: m.dropped.Load(),
 	}
 	s.Best, s.Ladder, s.Shares = m.best.view()
+	s.LastShareAt = m.best.last
+	s.MinShareDifficulty = m.cfg.MinShareDifficulty
 	var total uint64
 	for _, hs := range m.hashers {
 		st := hs.h.Status()

@@ -31,8 +31,13 @@ type Snapshot struct {
 	Best BestShares
 	// Ladder counts the shares that reached each difficulty rung.
 	Ladder []Rung
-	// Shares is the number of shares (solutions) seen this session.
-	Shares uint64
+	// Shares is the number of shares (solutions) seen this session;
+	// LastShareAt is when the latest arrived (zero before the first).
+	Shares      uint64
+	LastShareAt time.Time
+	// MinShareDifficulty is the easiest share hashers report: shares below
+	// it are never seen, so the ladder starts there.
+	MinShareDifficulty float64
 	// Blocks lists the blocks found this session, oldest first.
 	Blocks []FoundBlock
 
@@ -67,7 +72,9 @@ type NodeView struct {
 	Host          string // host:port, never credentials
 	Chain         string
 	Height        int64 // the node's tip height
-	Peers         int   // -1 when unknown
+	Headers       int64 // headers the node knows (> Height while syncing)
+	Agent         string
+	Peers         int // -1 when unknown
 	State         NodeState
 	Err           string
 	Difficulty    float64

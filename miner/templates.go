@@ -226,6 +226,8 @@ func (m *Miner) setInfo(info NodeInfo) {
 	defer m.mu.Unlock()
 	m.node.Chain = info.Chain
 	m.node.Height = info.Blocks
+	m.node.Headers = info.Headers
+	m.node.Agent = info.Agent
 	m.node.Peers = info.Peers
 	m.node.Difficulty = info.Difficulty
 	m.node.NetworkHashPS = info.NetworkHashPS

@@ -166,7 +166,7 @@ func mainnetSnapshot(t testing.TB) miner.Snapshot {
 		},
 		Ladder: []miner.Rung{{Difficulty: 1, Count: 2354417}, {Difficulty: 1e3, Count: 2371}, {Difficulty: 1e6, Count: 3},
 			{Difficulty: 1e9, Count: 1}, {Difficulty: 1e12, Count: 0}},
-		Shares: 2354417,
+		Shares: 2354417, LastShareAt: at.Add(-7 * time.Second),
 	}
 }
 

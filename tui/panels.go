@@ -66,6 +66,9 @@ func (m Model) nodeLines(w int) []string {
 		host = "node"
 	}
 	lines := wrapChunks([]string{m.st.value.Render(host), n.Chain, state, "height " + formatCount(n.Height), peers}, m.g.sep, w, m.g.ellipsis)
+	if n.State == miner.NodeSyncing && n.Headers > n.Height {
+		lines = append(lines, m.st.warn.Render(fit("synced "+formatCount(n.Height)+" of "+formatCount(n.Headers)+" blocks", w, m.g.ellipsis)))
+	}
 	if hint := nodeHint(n.State); hint != "" {
 		for _, l := range wrapWords(hint, w) {
 			lines = append(lines, m.st.warn.Render(l))
@@ -121,7 +124,16 @@ func (m Model) rateLines(w int) []string {
 		"1m " + v(formatHashrate(r.Min1)),
 		"15m " + v(formatHashrate(r.Min15)),
 		"session " + v(formatHashrate(r.Session)),
+		m.lastShare(),
 	}, m.g.sep, w, m.g.ellipsis)
+}
+
+// lastShare answers "is it working?": when the latest share arrived.
+func (m Model) lastShare() string {
+	if m.snap.LastShareAt.IsZero() {
+		return "no share yet"
+	}
+	return "last share " + m.ago(m.snap.LastShareAt)
 }
 
 // hashrateLines are the sparkline and the devices table; withRates puts the

@@ -57,8 +57,23 @@ func cleanSnapshot(s miner.Snapshot) miner.Snapshot {
 	return s
 }
 
-// cleanEvent returns e with its message cleaned.
+// eventKeys are the event fields shown after the message, in this order.
+var eventKeys = []string{"height", "outcome", "reason", "difficulty", "device", "txs", "detection", "err"}
+
+// cleanEvent returns e with its message cleaned and its key fields
+// appended ("block submitted height=133 outcome=accepted").
 func cleanEvent(e miner.Event) miner.Event {
-	e.Message = clean(e.Message)
+	msg := e.Message
+	for _, k := range eventKeys {
+		for _, a := range e.Attrs {
+			if a.Key != k {
+				continue
+			}
+			if v := a.Value.String(); v != "" {
+				msg += " " + k + "=" + v
+			}
+		}
+	}
+	e.Message = clean(msg)
 	return e
 }
