@@ -178,11 +178,11 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	n.chain.Subscribe(n.onChainEvent)
 
 	if err := n.premine(ctx, cfg.Premine); err != nil {
-		db.Close()
+		n.abort()
 		return nil, err
 	}
 	if err := n.serve(); err != nil {
-		db.Close()
+		n.abort()
 		return nil, err
 	}
 	n.mu.Lock()
@@ -196,6 +196,15 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	log.Info("demo node started", "url", n.url, "chain", ChainName, "height", best.Height,
 		"spacing", cfg.TargetSpacing, "dir", cfg.Dir)
 	return n, nil
+}
+
+// abort undoes a start that failed after the chain was opened.
+func (n *Node) abort() {
+	close(n.done)
+	n.mu.Lock()
+	n.stopStallTimersLocked()
+	n.db.Close()
+	n.mu.Unlock()
 }
 
 func applyDefaults(cfg *Config) {

@@ -65,7 +65,19 @@ func TestSoak(t *testing.T) {
 		}
 	}
 	mins := soakFor.Minutes() - 1
-	t.Logf("%d blocks accepted, %d not; %.2f blocks/min after the first minute", len(times), rejected, float64(afterFirstMinute)/mins)
+	t.Logf("%d blocks accepted, %d not; %.2f blocks/min after the first minute; hash rate %.2f MH/s (session)",
+		len(times), rejected, float64(afterFirstMinute)/mins, last.Hashrate.Session/1e6)
+	// Mean interval over the blocks found after 5 minutes (past the ramp).
+	var late []time.Time
+	for _, at := range times {
+		if at.Sub(start) > 5*time.Minute {
+			late = append(late, at)
+		}
+	}
+	if len(late) > 1 {
+		t.Logf("mean interval after 5 minutes: %.1f s over %d blocks",
+			late[len(late)-1].Sub(late[0]).Seconds()/float64(len(late)-1), len(late))
+	}
 	if rejected > 0 {
 		t.Errorf("%d blocks not accepted", rejected)
 	}
