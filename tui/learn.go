@@ -40,7 +40,7 @@ func (m Model) learnView(w int) []string {
 		h = append(h, field("time", fmt.Sprintf("%d = %s", wv.Time, time.Unix(int64(wv.Time), 0).UTC().Format("2006-01-02 15:04:05 UTC")),
 			"Seconds since 1970 by the miner's clock, kept within the node's limits (above the median of the last 11 blocks).")...)
 		h = append(h, field("bits", fmt.Sprintf("0x%08x = difficulty %s", wv.Bits, formatSI(miner.BitsDifficulty(wv.Bits))),
-			"The target in compact form: one byte of exponent, three of mantissa. The network adjusts it every 2016 blocks.")...)
+			"The target in compact form: one byte of exponent, three of mantissa. Mainnet adjusts it every 2016 blocks; test and demo chains may differ.")...)
 		h = append(h, field("nonce", fmt.Sprintf("0x%08x", wv.Nonce),
 			"The 32-bit counter the hashers step through: 4.3 billion tries per header. Shown: the nonce of the best share on this work.")...)
 		add("Block header", h)
