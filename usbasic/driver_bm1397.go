@@ -201,5 +201,5 @@ func bmRotate(rate float64, mids int) time.Duration {
 	}
 	full := float64(1<<32) / rate
 	t := min(0.5*float64(mids)*full, 3*full)
-	return max(time.Duration(t*float64(time.Second)), 20*time.Millisecond)
+	return max(time.Duration(t*float64(time.Second)), 2*time.Millisecond)
 }

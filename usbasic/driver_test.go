@@ -559,3 +559,14 @@ func TestSelftestLost(t *testing.T) {
 		t.Errorf("Selftest on an unplugged stick = %v, want ErrLost", err)
 	}
 }
+
+// BenchmarkVerifyNonce is the per-nonce cost of the re-hash check.
+func BenchmarkVerifyNonce(b *testing.B) {
+	j := simJob(b, 1, 0x207fffff)
+	sl := newSlot(j, 4, time.Now(), nil)
+	var n [4]byte
+	for i := 0; i < b.N; i++ {
+		n[0] = byte(i)
+		hashOf(sl, i&3, n)
+	}
+}

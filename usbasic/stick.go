@@ -231,7 +231,13 @@ func (s *Stick) Run(ctx context.Context, feed *miner.Feed, out chan<- miner.Solu
 				return s.fail(fmt.Errorf("%s: cannot send work: %s", s.name, s.statusErr()))
 			}
 		}
-		replies, err := rs.l.read(readSlice)
+		wait := readSlice
+		if cur != nil {
+			// wake up in time to rotate (an R909 needs new work every few ms)
+			left := time.Until(cur.sent.Add(rs.d.rotate(rs.curMHz, rs.chips, len(cur.mids))))
+			wait = max(time.Millisecond, min(wait, left))
+		}
+		replies, err := rs.l.read(wait)
 		if err != nil {
 			return s.portErr(err)
 		}
