@@ -84,6 +84,12 @@ type Model struct {
 	// FixedRate is the nominal rate in H/s of sticks without a settable
 	// clock (Block Erupter); 0 otherwise.
 	FixedRate float64
+	// Antminer is the AntMiner U generation (1 for U1/U2/U2+, 3 for U3):
+	// Icarus framing with 5-byte replies carrying a work id, and the BM138x
+	// clock command. 0 for every other model.
+	Antminer int
+	// VoltageMV is the core voltage set at start-up (AntMiner U3), 0 = none.
+	VoltageMV int
 }
 
 // ExpectedRate is the nominal hash rate in H/s at f MHz with chips chips.
@@ -177,6 +183,22 @@ var modelTable = [...]Model{
 		InitialBaud: 115200,
 		Chips:       1, CoresPerChip: 1, RateFactor: 1, FixedRate: 1 / 2.9761e-9,
 	},
+	{
+		// 0.125 µs / f_MHz per nonce: 8 hashes per clock.
+		Name: "antminer-u1", Title: "Bitmain AntMiner U1/U2", Family: FamilyIcarus, Bridge: BridgeCP2102,
+		VID: VIDSiLabs, PID: PIDCP2102, ProductWords: []string{"antminer"}, Probe: true,
+		InitialBaud: 115200, Antminer: 1,
+		DefaultMHz: 250, MinMHz: 125, MaxMHz: 500,
+		Chips: 1, CoresPerChip: 8, RateFactor: 1,
+	},
+	{
+		// 3.2 ns / f_MHz per nonce: 312.5 hashes per clock.
+		Name: "antminer-u3", Title: "Bitmain AntMiner U3", Family: FamilyIcarus, Bridge: BridgeCP2102,
+		VID: VIDSiLabs, PID: PIDCP2102, ProductWords: []string{"antminer", "u3"}, Probe: true,
+		InitialBaud: 115200, Antminer: 3, VoltageMV: 775,
+		DefaultMHz: 225, MinMHz: 100, MaxMHz: 250,
+		Chips: 1, CoresPerChip: 1, RateFactor: 312.5,
+	},
 }
 
 // Models returns the table of supported sticks, in match order.
@@ -201,17 +223,25 @@ func LookupModel(name string) (Model, bool) {
 // the Probe models of that VID:PID (to be confirmed by Selftest), and nil
 // when the device is not a stick soloist knows.
 func MatchModels(vid, pid uint16, manufacturer, product string) []Model {
-	var probes []Model
-	for _, m := range modelTable {
+	var (
+		probes []Model
+		best   *Model
+	)
+	for i := range modelTable {
+		m := &modelTable[i]
 		if m.VID != vid || m.PID != pid {
 			continue
 		}
-		if m.stringsMatch(manufacturer, product) {
-			return []Model{m}
+		// The most specific string match wins ("Antminer U3" over "Antminer").
+		if m.stringsMatch(manufacturer, product) && (best == nil || m.specificity() > best.specificity()) {
+			best = m
 		}
 		if m.Probe {
-			probes = append(probes, m)
+			probes = append(probes, *m)
 		}
+	}
+	if best != nil {
+		return []Model{*best}
 	}
 	// A GekkoScience product string on the FT230X/CP2102 that no entry
 	// names is not probed as a Block Erupter: it is some other miner.
@@ -219,6 +249,13 @@ func MatchModels(vid, pid uint16, manufacturer, product string) []Model {
 		return nil
 	}
 	return probes
+}
+
+func (m *Model) specificity() int {
+	if m.Product != "" {
+		return 100
+	}
+	return len(m.ProductWords)
 }
 
 func (m *Model) stringsMatch(manufacturer, product string) bool {

@@ -1,6 +1,9 @@
 package usbasic
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestMatchModels(t *testing.T) {
 	for _, c := range []struct {
@@ -18,7 +21,9 @@ func TestMatchModels(t *testing.T) {
 		{0x10c4, 0xea60, "bitshopperde", "Compac BM1384 Bitcoin Miner", []string{"compac"}},
 		{0x10c4, 0xea60, "GekkoScience", "2Pac BM1384 Bitcoin Miner", []string{"2pac"}},
 		{0x10c4, 0xea60, "GekkoScience", "Terminus BM1384 Bitcoin Miner", []string{"terminus"}},
-		{0x10c4, 0xea60, "Silicon Labs", "CP2102 USB to UART Bridge Controller", []string{"erupter"}}, // probe
+		{0x10c4, 0xea60, "Silicon Labs", "CP2102 USB to UART Bridge Controller", []string{"erupter", "antminer-u1", "antminer-u3"}}, // probe, in cgminer's order
+		{0x10c4, 0xea60, "Bitmain", "Antminer U2", []string{"antminer-u1"}},
+		{0x10c4, 0xea60, "Bitmain", "Antminer U3", []string{"antminer-u3"}},
 		{0x10c4, 0xea60, "ASICMiner", "Block Erupter USB", []string{"erupter"}},
 		{0x10c4, 0xea60, "GekkoScience", "Compac A9 Bitcoin Miner", nil},
 		{0x10c4, 0xea70, "Silicon Labs", "GekkoScience Compac A1", nil},
@@ -28,7 +33,7 @@ func TestMatchModels(t *testing.T) {
 		for _, m := range got {
 			names = append(names, m.Name)
 		}
-		if len(names) != len(c.want) || (len(names) > 0 && names[0] != c.want[0]) {
+		if strings.Join(names, ",") != strings.Join(c.want, ",") {
 			t.Errorf("MatchModels(%04x:%04x %q %q) = %v, want %v", c.vid, c.pid, c.manu, c.prod, names, c.want)
 		}
 	}
