@@ -55,7 +55,8 @@
 // above the easiest difficulty has not come 3 × MinDiffReductionTime (9
 // minutes) after its parent's time, the node invalidates that parent (a
 // one-block reorg, logged); the replacement may use the easiest bits at
-// once. At a steady hash rate this practically never happens.
+// once. At a steady hash rate this practically never happens; a miner that
+// pauses that long just before a retarget block sees the same reorg.
 //
 // # Concurrency
 //
