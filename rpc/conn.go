@@ -33,13 +33,15 @@ type conn struct {
 	cfg  Config
 	log  *slog.Logger
 
+	done chan struct{} // closed by close
+
 	mu     sync.RWMutex // guards cl and closed; read-held while enqueueing
 	cl     *rpcclient.Client
 	closed bool
 }
 
 func newConn(name string, cfg Config, log *slog.Logger) *conn {
-	return &conn{name: name, cfg: cfg, log: log}
+	return &conn{name: name, cfg: cfg, log: log, done: make(chan struct{})}
 }
 
 // send enqueues a raw request on the current rpcclient.Client, making one
@@ -88,6 +90,9 @@ func (c *conn) discard(cl *rpcclient.Client) {
 func (c *conn) close() {
 	c.mu.Lock()
 	cl := c.cl
+	if !c.closed {
+		close(c.done)
+	}
 	c.cl, c.closed = nil, true
 	c.mu.Unlock()
 	if cl != nil {
@@ -113,6 +118,9 @@ func (c *conn) call(ctx context.Context, timeout time.Duration, method string, p
 		res, err := c.await(ctx, cctx, cl, fut, method)
 		if err == nil {
 			return res, nil
+		}
+		if errors.Is(err, errClosed) {
+			return nil, fmt.Errorf("%s: %w", method, errClosed)
 		}
 		if errors.Is(err, rpcclient.ErrClientShutdown) && cctx.Err() == nil {
 			c.mu.RLock()
@@ -146,6 +154,8 @@ func (c *conn) await(parent, ctx context.Context, cl *rpcclient.Client, fut rpcc
 			again := make(chan *rpcclient.Response, 1)
 			again <- r
 			return rpcclient.FutureRawResult(again).Receive()
+		case <-c.done:
+			return nil, errClosed
 		case <-ctx.Done():
 			c.discard(cl)
 			c.log.Debug("rpc call abandoned", "conn", c.name, "method", method, "err", ctx.Err())

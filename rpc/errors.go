@@ -2,7 +2,6 @@ package rpc
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -177,6 +176,3 @@ func short(s string) string {
 	}
 	return s
 }
-
-// asTypeError is errors.As for *json.UnmarshalTypeError.
-func asTypeError(err error, target **json.UnmarshalTypeError) bool { return errors.As(err, target) }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -127,5 +130,28 @@ func TestLongPollNodeGoesAway(t *testing.T) {
 	err := <-errc
 	if !errors.Is(err, miner.ErrUnreachable) || errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want ErrUnreachable from the dropped connection", err)
+	}
+}
+
+// TestCloseAbandonsOrdinaryCall: Close ends an ordinary call that the node
+// holds.
+func TestCloseAbandonsOrdinaryCall(t *testing.T) {
+	f := newFakeNode(t)
+	started := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	f.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { close(started) })
+		// rpcclient cannot cancel its request: the node answers late.
+		<-release
+	})
+	t.Cleanup(func() { close(release) }) // runs before the server's Close
+	c := f.client(t, "mainnet")
+	errc := make(chan error, 1)
+	go func() { _, err := c.Info(context.Background()); errc <- err }()
+	<-started
+	c.Close()
+	if err := <-errc; err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("err = %v, want the client-closed error", err)
 	}
 }

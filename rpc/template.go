@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -108,7 +109,7 @@ func ParseTemplate(raw []byte) (*miner.Template, error) {
 	var r gbtReply
 	if err := json.Unmarshal(raw, &r); err != nil {
 		var typeErr *json.UnmarshalTypeError
-		if asTypeError(err, &typeErr) {
+		if errors.As(err, &typeErr) {
 			return nil, fmt.Errorf("%w: field %s: %v", miner.ErrUnsupportedTemplate, typeErr.Field, err)
 		}
 		return nil, fmt.Errorf("decode template: %w", err)
