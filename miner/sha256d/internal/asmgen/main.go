@@ -61,6 +61,7 @@ func main() {
 	arm64Consts(&m)
 	(&armGen{width: 3, name: "scanARM64SHA2x3"}).generate(&m)
 	(&armGen{width: 2, name: "scanARM64SHA2x2"}).generate(&m)
+	(&neonGen{}).generate(&m)
 	if err := os.WriteFile(filepath.Join(*out, "sha2_arm64.s"), []byte(m.String()), 0o644); err != nil {
 		log.Fatal(err)
 	}
