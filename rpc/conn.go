@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/btcsuite/btcd/rpcclient"
@@ -34,6 +35,7 @@ type conn struct {
 	log  *slog.Logger
 
 	done chan struct{} // closed by close
+	down atomic.Bool   // the last call found the node unreachable: probe at once
 
 	mu     sync.RWMutex // guards cl and closed; read-held while enqueueing
 	cl     *rpcclient.Client
@@ -117,6 +119,7 @@ func (c *conn) call(ctx context.Context, timeout time.Duration, method string, p
 		}
 		res, err := c.await(ctx, cctx, cl, fut, method)
 		if err == nil {
+			c.down.Store(false)
 			return res, nil
 		}
 		if errors.Is(err, errClosed) {
@@ -132,6 +135,7 @@ func (c *conn) call(ctx context.Context, timeout time.Duration, method string, p
 			return nil, fmt.Errorf("%s: %w", method, errClosed)
 		}
 		err = classify(method, c.cfg.AuthSource, err)
+		c.down.Store(errors.Is(err, miner.ErrUnreachable))
 		if errors.Is(err, miner.ErrAuth) && c.cfg.Pass == "" && !cookieRetried {
 			// rpcclient caches the cookie for 30 s; a node that restarted has
 			// a new one. Try once more on a fresh client, which re-reads it.
@@ -145,7 +149,11 @@ func (c *conn) call(ctx context.Context, timeout time.Duration, method string, p
 
 // await waits for fut, the context, or a failed probe of the node's port.
 func (c *conn) await(parent, ctx context.Context, cl *rpcclient.Client, fut rpcclient.FutureRawResult, method string) (json.RawMessage, error) {
-	probe := time.NewTimer(probeDelay)
+	delay := probeDelay
+	if c.down.Load() {
+		delay = 0
+	}
+	probe := time.NewTimer(delay)
 	defer probe.Stop()
 	for {
 		select {

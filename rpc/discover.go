@@ -89,13 +89,12 @@ const maxConfLine = 64 << 10
 // rpcport at top level applies to mainnet only; within the same level the
 // first occurrence wins. "#" starts a comment; Core refuses "#" in
 // rpcpassword as ambiguous, and so does this. includeconf is not followed.
+//
+// With network "" the values are those of the chain the file itself selects
+// (Conf.Network; mainnet when it selects none).
 func ParseBitcoinConf(r io.Reader, network string) (Conf, error) {
-	want := confSection[network] // "" for networks Core does not know
-	if network == "" {
-		want = "main"
-	}
 	top := map[string]string{}
-	sect := map[string]string{}
+	sections := map[string]map[string]string{}
 	set := func(m map[string]string, k, v string) {
 		if _, ok := m[k]; !ok {
 			m[k] = v
@@ -135,18 +134,35 @@ func ParseBitcoinConf(r io.Reader, network string) (Conf, error) {
 		if pre, key, ok := strings.Cut(k, "."); ok {
 			s, k = pre, key
 		}
-		switch {
-		case s == "":
+		if s == "" {
 			set(top, k, v)
-		case s == want:
-			set(sect, k, v)
+			continue
 		}
+		if sections[s] == nil {
+			sections[s] = map[string]string{}
+		}
+		set(sections[s], k, v)
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
 			return Conf{}, fmt.Errorf("bitcoin.conf: a line is longer than %d bytes", maxConfLine)
 		}
 		return Conf{}, fmt.Errorf("read bitcoin.conf: %w", err)
+	}
+	selected, err := chainOf(top)
+	if err != nil {
+		return Conf{}, err
+	}
+	if network == "" {
+		network = selected
+	}
+	want := "main"
+	if network != "" && network != "mainnet" {
+		want = confSection[network] // "" for networks Core does not know
+	}
+	sect := sections[want]
+	if want == "" {
+		sect = nil
 	}
 	get := func(k string) (string, bool) {
 		if v, ok := sect[k]; ok {
@@ -170,11 +186,7 @@ func ParseBitcoinConf(r io.Reader, network string) (Conf, error) {
 		}
 		c.RPCPort = port
 	}
-	net, err := chainOf(top)
-	if err != nil {
-		return Conf{}, err
-	}
-	c.Network = net
+	c.Network = selected
 	return c, nil
 }
 

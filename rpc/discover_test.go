@@ -155,3 +155,26 @@ func FuzzParseBitcoinConf(f *testing.F) {
 		}
 	})
 }
+
+// TestParseBitcoinConfSelectedChain: with no network given, the values are
+// those of the chain the file selects.
+func TestParseBitcoinConfSelectedChain(t *testing.T) {
+	conf := "regtest=1\nrpcuser=u\n[regtest]\nrpcport=19000\n[main]\nrpcport=1\n"
+	got, err := ParseBitcoinConf(strings.NewReader(conf), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != (Conf{RPCUser: "u", RPCPort: 19000, Network: "regtest"}) {
+		t.Errorf("got %+v", got)
+	}
+	// An explicit network wins over the file's choice.
+	got, _ = ParseBitcoinConf(strings.NewReader(conf), "mainnet")
+	if got.RPCPort != 1 || got.Network != "regtest" {
+		t.Errorf("mainnet: got %+v", got)
+	}
+	// Networks Core has no section for see only top-level values.
+	got, _ = ParseBitcoinConf(strings.NewReader(conf), "simnet")
+	if got.RPCPort != 0 || got.RPCUser != "u" {
+		t.Errorf("simnet: got %+v", got)
+	}
+}

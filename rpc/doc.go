@@ -15,7 +15,8 @@
 // rpcclient v0.24.2 has no cancellation and retries transport errors ten times
 // over 22.5 s. Each call is therefore awaited with a select on the context
 // (bounded by Config.CallTimeout), and while a call is slow the node's port is
-// probed with a plain TCP dial: a refused or timed-out dial, or the context
+// probed with a plain TCP dial (after 0.5 s, then every second; at once when
+// the previous call found the node down): a refused or timed-out dial, or the context
 // ending, makes the call return an error wrapping [miner.ErrUnreachable] at
 // once, and the rpcclient.Client it ran on is shut down and replaced, so no
 // later call queues behind its retry loop.
