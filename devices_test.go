@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -232,7 +233,8 @@ func TestDevicesEmulated(t *testing.T) {
 
 func TestDevicesEmulatedNoPermission(t *testing.T) {
 	requireEmulator(t)
-	out, err := underEmulator(t, buildTools(t), []string{"--node-mode", "0000", "--device", "compacf", "--device", "compac"}, true, "devices")
+	dir := buildTools(t)
+	out, err := underEmulator(t, dir, []string{"--node-mode", "0000", "--device", "compacf", "--device", "compac"}, true, "devices")
 	if err != nil {
 		var exit *exec.ExitError
 		if !errors.As(err, &exit) {
@@ -250,5 +252,21 @@ func TestDevicesEmulatedNoPermission(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+
+	// The same as JSON, for scripts.
+	out, err = underEmulator(t, dir, []string{"--node-mode", "0000", "--device", "compacf"}, true, "devices", "--json")
+	if err != nil {
+		t.Fatalf("soloist devices --json: %v\n%s", err, out)
+	}
+	var got devicesOutput
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if got.USB != "ok" || len(got.Devices) != 1 {
+		t.Fatalf("got %+v", got)
+	}
+	if d := got.Devices[0]; d.At != "001/002" || d.ID != "0403:6015" || d.State != "no permission" || len(d.Advice) == 0 {
+		t.Errorf("device %+v", d)
 	}
 }
