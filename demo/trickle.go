@@ -32,7 +32,7 @@ func (n *Node) trickle() {
 	rng := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	for {
 		d := time.Duration(rng.ExpFloat64() * float64(n.cfg.TxInterval))
-		d = min(max(d, 50*time.Millisecond), 10*n.cfg.TxInterval)
+		d = min(max(d, time.Millisecond), 10*n.cfg.TxInterval)
 		t := time.NewTimer(d)
 		select {
 		case <-n.done:
