@@ -66,22 +66,25 @@ func (p *longPoll) close() {
 	p.stop()
 }
 
-// call sends one request and returns its raw result or a classified error.
-// It returns when ctx ends or the client is closed.
-func (p *longPoll) call(ctx context.Context, method string, params ...any) (json.RawMessage, error) {
+// call sends one request and decodes its result into out (a pointer) in the
+// same pass as the reply envelope: a full template is megabytes of JSON. A
+// null result leaves out untouched and returns errNullResult. It returns
+// when ctx ends or the client is closed; a result that does not fit out
+// gives an error wrapping *json.UnmarshalTypeError.
+func (p *longPoll) call(ctx context.Context, out any, method string, params ...any) error {
 	p.mu.Lock()
 	closed := p.closed
 	p.mu.Unlock()
 	if closed {
-		return nil, fmt.Errorf("%s: %w", method, errClosed)
+		return fmt.Errorf("%s: %w", method, errClosed)
 	}
 	raw, err := marshalParams(params)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", method, err)
+		return fmt.Errorf("%s: %w", method, err)
 	}
 	body, err := json.Marshal(&btcjson.Request{Jsonrpc: btcjson.RpcVersion1, ID: p.id.Add(1), Method: method, Params: raw})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", method, err)
+		return fmt.Errorf("%s: %w", method, err)
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -90,48 +93,60 @@ func (p *longPoll) call(ctx context.Context, method string, params ...any) (json
 
 	req, err := http.NewRequestWithContext(rctx, http.MethodPost, "http://"+p.cfg.Host+"/", bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", method, err)
+		return fmt.Errorf("%s: %w", method, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	user, pass, err := p.credentials()
 	if err != nil {
-		return nil, classify(method, p.cfg.AuthSource, err)
+		return classify(method, p.cfg.AuthSource, err)
 	}
 	req.SetBasicAuth(user, pass)
 
 	resp, err := p.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, abandoned(method, ctx, ctx.Err())
+			return abandoned(method, ctx, ctx.Err())
 		}
 		if p.base.Err() != nil {
-			return nil, fmt.Errorf("%s: %w", method, errClosed)
+			return fmt.Errorf("%s: %w", method, errClosed)
 		}
-		return nil, classify(method, p.cfg.AuthSource, unwrapURLError(err))
+		return classify(method, p.cfg.AuthSource, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxReply))
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, abandoned(method, ctx, ctx.Err())
+			return abandoned(method, ctx, ctx.Err())
 		}
-		return nil, classify(method, p.cfg.AuthSource, unwrapURLError(err))
+		return classify(method, p.cfg.AuthSource, unwrapURLError(err))
 	}
-	var reply struct {
-		Result json.RawMessage   `json:"result"`
+	// An interface holding a non-nil pointer is decoded into; JSON null
+	// sets it to nil.
+	reply := struct {
+		Result any               `json:"result"`
 		Error  *btcjson.RPCError `json:"error"`
-	}
+	}{Result: out}
 	if err := json.Unmarshal(data, &reply); err != nil {
-		return nil, httpStatusError(method, p.cfg.AuthSource, resp.StatusCode, string(data))
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && resp.StatusCode == http.StatusOK {
+			return fmt.Errorf("%s: decode reply: %w", method, err)
+		}
+		return httpStatusError(method, p.cfg.AuthSource, resp.StatusCode, string(data))
 	}
 	if reply.Error != nil {
-		return nil, newNodeError(method, int(reply.Error.Code), reply.Error.Message)
+		return newNodeError(method, int(reply.Error.Code), reply.Error.Message)
 	}
-	if resp.StatusCode != http.StatusOK && len(reply.Result) == 0 {
-		return nil, httpStatusError(method, p.cfg.AuthSource, resp.StatusCode, string(data))
+	if reply.Result == nil {
+		if resp.StatusCode != http.StatusOK {
+			return httpStatusError(method, p.cfg.AuthSource, resp.StatusCode, string(data))
+		}
+		return fmt.Errorf("%s: %w", method, errNullResult)
 	}
-	return reply.Result, nil
+	return nil
 }
+
+// errNullResult: the node's result was JSON null.
+var errNullResult = errors.New("the node returned null")
 
 // credentials returns the configured user and password, or the cookie's.
 func (p *longPoll) credentials() (string, string, error) {

@@ -22,23 +22,50 @@ import (
 // otherwise it is an ordinary call bounded by ctx and Config.CallTimeout.
 func (c *Client) Template(ctx context.Context, longPollID string) (*miner.Template, error) {
 	req := templateRequest{Rules: c.rules(), LongPollID: longPollID}
-	var (
-		raw json.RawMessage
-		err error
-	)
+	var t *miner.Template
 	if longPollID != "" {
-		raw, err = c.poll.call(ctx, "getblocktemplate", req)
-	} else {
-		raw, err = c.general.call(ctx, c.timeout, "getblocktemplate", req)
+		var r gbtReply
+		err := c.poll.call(ctx, &r, "getblocktemplate", req)
+		switch te := templateDecodeError(err); {
+		case errors.Is(err, errNullResult):
+			err = fmt.Errorf("%w: the node returned no template", miner.ErrUnsupportedTemplate)
+		case te != nil:
+			err = te
+		case err != nil:
+			return nil, err
+		default:
+			t, err = r.template()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("getblocktemplate: %w", err)
+		}
+		return t, nil
 	}
+	raw, err := c.general.call(ctx, c.timeout, "getblocktemplate", req)
 	if err != nil {
 		return nil, err
 	}
-	t, err := ParseTemplate(raw)
-	if err != nil {
+	if t, err = ParseTemplate(raw); err != nil {
 		return nil, fmt.Errorf("getblocktemplate: %w", err)
 	}
 	return t, nil
+}
+
+// templateDecodeError turns a JSON error that means "a field has the wrong
+// shape" into one wrapping miner.ErrUnsupportedTemplate; other errors
+// (syntax, transport) give nil.
+func templateDecodeError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var hexErr *hexDataError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &typeErr):
+		return fmt.Errorf("%w: field %s: %v", miner.ErrUnsupportedTemplate, typeErr.Field, typeErr)
+	case errors.As(err, &hexErr):
+		return fmt.Errorf("%w: %v", miner.ErrUnsupportedTemplate, hexErr)
+	}
+	return nil
 }
 
 // rules are the rules the template request declares support for.
@@ -82,13 +109,13 @@ type gbtReply struct {
 }
 
 type gbtTx struct {
-	Data    string `json:"data"`
-	TxID    string `json:"txid"`
-	Hash    string `json:"hash"`
-	Depends []int  `json:"depends"`
-	Fee     int64  `json:"fee"`
-	SigOps  int64  `json:"sigops"`
-	Weight  int64  `json:"weight"`
+	Data    hexData `json:"data"`
+	TxID    string  `json:"txid"`
+	Hash    string  `json:"hash"`
+	Depends []int   `json:"depends"`
+	Fee     int64   `json:"fee"`
+	SigOps  int64   `json:"sigops"`
+	Weight  int64   `json:"weight"`
 }
 
 // witnessCommitmentPrefix starts a BIP141 commitment output script:
@@ -108,12 +135,16 @@ func ParseTemplate(raw []byte) (*miner.Template, error) {
 	}
 	var r gbtReply
 	if err := json.Unmarshal(raw, &r); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return nil, fmt.Errorf("%w: field %s: %v", miner.ErrUnsupportedTemplate, typeErr.Field, err)
+		if te := templateDecodeError(err); te != nil {
+			return nil, te
 		}
 		return nil, fmt.Errorf("decode template: %w", err)
 	}
+	return r.template()
+}
+
+// template checks r and converts it.
+func (r *gbtReply) template() (*miner.Template, error) {
 	bad := func(field, format string, args ...any) error {
 		return fmt.Errorf("%w: %s: %s", miner.ErrUnsupportedTemplate, field, fmt.Sprintf(format, args...))
 	}
@@ -195,11 +226,12 @@ func ParseTemplate(raw []byte) (*miner.Template, error) {
 
 // parseTx fills out from in; n is the template's transaction count.
 func parseTx(in *gbtTx, out *miner.TemplateTx, n int) error {
-	data, err := hex.DecodeString(in.Data)
-	if err != nil || len(data) == 0 {
-		return fmt.Errorf("data is not a hex transaction")
+	if len(in.Data) == 0 {
+		return fmt.Errorf("no transaction data")
 	}
+	data := []byte(in.Data)
 	out.Data = data
+	var err error
 	if in.TxID != "" {
 		if out.TxID, err = parseHash(in.TxID); err != nil {
 			return fmt.Errorf("txid: %v", err)
@@ -268,3 +300,38 @@ func parseWitnessCommitment(s string) ([]byte, error) {
 	}
 	return nil, fmt.Errorf("%d bytes is neither a commitment script (6a24aa21a9ed…) nor a 32-byte commitment", len(b))
 }
+
+// hexData is a JSON hex string decoded straight from the reply bytes,
+// without the intermediate Go string: template transactions are megabytes.
+type hexData []byte
+
+// UnmarshalJSON decodes a JSON string of hex digits.
+func (h *hexData) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*h = nil
+		return nil
+	}
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return &hexDataError{"is not a string"}
+	}
+	inner := b[1 : len(b)-1]
+	if bytes.IndexByte(inner, '\\') >= 0 {
+		// Escaped text: take the slow path.
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return &hexDataError{"is not a valid string"}
+		}
+		inner = []byte(s)
+	}
+	out := make([]byte, hex.DecodedLen(len(inner)))
+	if _, err := hex.Decode(out, inner); err != nil {
+		return &hexDataError{"is not hex"}
+	}
+	*h = out
+	return nil
+}
+
+// hexDataError is a transaction's data field that is not a hex string.
+type hexDataError struct{ what string }
+
+func (e *hexDataError) Error() string { return "transactions: data " + e.what }
