@@ -23,6 +23,9 @@ type SelftestResult struct {
 	Detail string
 }
 
+// antminerSelftestID is the work id of the AntMiner self-test work.
+const antminerSelftestID = 5
+
 // selftestWait bounds the wait for the known nonces (a Compac F scans the
 // whole range in 32 ms, a NewPac at 100 MHz in 190 ms).
 const selftestWait = 2 * time.Second
@@ -68,6 +71,7 @@ func Selftest(ctx context.Context, port Port, model Model) (SelftestResult, erro
 		hs        *proto.Hasher
 		restore   []byte
 		firstOnly bool
+		wantID    = -1
 	)
 	switch model.Family {
 	case FamilyBM1397:
@@ -90,9 +94,22 @@ func Selftest(ctx context.Context, port Port, model Model) (SelftestResult, erro
 		work = proto.WorkFrame(&g)
 		hs = proto.NewHasher(g.Midstate, g.Tail)
 		res.Want = [][4]byte{proto.IcarusGoldenNonce}
+		wantID = 0x10
 		res.Detail = "golden work (block 171874) as a BM1384 work"
-	default:
-		// init already checked the golden nonce; now the probe.
+	case FamilyIcarus:
+		if model.Antminer == 0 {
+			break
+		}
+		g, _ := proto.ParseWork(proto.IcarusGoldenWork)
+		g.ID = antminerSelftestID
+		work = proto.WorkFrame(&g)
+		hs = proto.NewHasher(g.Midstate, g.Tail)
+		res.Want = [][4]byte{proto.IcarusGoldenNonce}
+		wantID = antminerSelftestID
+		res.Detail = "golden work answered with work id 0; again with work id 5"
+	}
+	if work == nil {
+		// Block Erupter: init already checked the golden nonce; now the probe.
 		w, _ := proto.ParseWork(workDivisionProbe)
 		work = workDivisionProbe
 		hs = proto.NewHasher(w.Midstate, w.Tail)
@@ -120,6 +137,10 @@ func Selftest(ctx context.Context, port Port, model Model) (SelftestResult, erro
 			h := hs.Hash(r.Data)
 			if !proto.Zero32(&h) {
 				res.Detail += fmt.Sprintf("; wrong nonce % X", r.Data[:])
+				continue
+			}
+			if wantID >= 0 && int(r.JobID) != wantID {
+				res.Detail += fmt.Sprintf("; work id %d, want %d", r.JobID, wantID)
 				continue
 			}
 			res.Got = append(res.Got, r.Data)

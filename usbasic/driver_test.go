@@ -36,7 +36,13 @@ func simJob(t testing.TB, id uint64, bits uint32) *miner.Job {
 	return j
 }
 
-func simFamily(f Family) chipsim.Family { return chipsim.Family(strings.ToLower(f.String())) }
+// simFamily is the chipsim family that plays model m.
+func simFamily(m Model) chipsim.Family {
+	if m.Antminer > 0 {
+		return chipsim.Antminer
+	}
+	return chipsim.Family(strings.ToLower(m.Family.String()))
+}
 
 type rig struct {
 	t     *testing.T
@@ -55,7 +61,7 @@ func startRig(t *testing.T, model string, sc chipsim.Config, freq float64, job *
 	if !ok {
 		t.Fatalf("no model %q", model)
 	}
-	sc.Family = simFamily(m.Family)
+	sc.Family = simFamily(m)
 	if sc.Chips == 0 {
 		sc.Chips = max(m.Chips, 1)
 	}
@@ -150,6 +156,8 @@ func TestStickMines(t *testing.T) {
 		{"compac", 1, 1, []byte{0}},
 		{"2pac", 2, 1, []byte{0x00, 0x80}},
 		{"erupter", 1, 1, nil},
+		{"antminer-u1", 1, 1, nil},
+		{"antminer-u3", 1, 1, nil},
 	} {
 		t.Run(c.model, func(t *testing.T) {
 			t.Parallel()
@@ -405,7 +413,7 @@ func TestStickStaleSwitch(t *testing.T) {
 		t.Run(model, func(t *testing.T) {
 			t.Parallel()
 			m, _ := LookupModel(model)
-			sc := chipsim.Config{Family: simFamily(m.Family), Chips: max(m.Chips, 1), ShareDiff: simShare}
+			sc := chipsim.Config{Family: simFamily(m), Chips: max(m.Chips, 1), ShareDiff: simShare}
 			cp := chipsim.NewPort(chipsim.PortConfig{Config: sc, Lost: ErrLost, NotSupported: ErrNotSupported})
 			defer cp.Close()
 			spy := &spyPort{Port: cp}
@@ -521,6 +529,8 @@ func TestSelftest(t *testing.T) {
 		{"newpac", chipsim.Config{Chips: 2}, true},
 		{"compac", chipsim.Config{}, true},
 		{"erupter", chipsim.Config{}, true},
+		{"antminer-u1", chipsim.Config{}, true},
+		{"antminer-u3", chipsim.Config{}, true},
 		{"compacf", chipsim.Config{CorruptEvery: 1}, false},
 		{"compac", chipsim.Config{CorruptEvery: 1}, false},
 		{"erupter", chipsim.Config{SilentAfterJobs: 1}, false},
@@ -529,7 +539,7 @@ func TestSelftest(t *testing.T) {
 		t.Run(c.model, func(t *testing.T) {
 			t.Parallel()
 			m, _ := LookupModel(c.model)
-			c.cfg.Family = simFamily(m.Family)
+			c.cfg.Family = simFamily(m)
 			p := chipsim.NewPort(chipsim.PortConfig{Config: c.cfg, Lost: ErrLost, NotSupported: ErrNotSupported})
 			defer p.Close()
 			res, err := Selftest(context.Background(), p, m)
@@ -547,6 +557,37 @@ func TestSelftest(t *testing.T) {
 			}
 			t.Logf("%s: pass=%v chips=%d in %v: %s", c.model, res.Pass, res.Chips, res.Elapsed.Round(time.Millisecond), res.Detail)
 		})
+	}
+}
+
+// TestProbeTellsIcarusKinds: a generic CP2102 is probed as a Block Erupter,
+// then as an AntMiner; each self-test must refuse the other kind.
+func TestProbeTellsIcarusKinds(t *testing.T) {
+	for _, c := range []struct {
+		model string
+		sim   chipsim.Family
+	}{{"erupter", chipsim.Antminer}, {"antminer-u1", chipsim.Icarus}, {"antminer-u3", chipsim.Icarus}} {
+		m, _ := LookupModel(c.model)
+		p := chipsim.NewPort(chipsim.PortConfig{Config: chipsim.Config{Family: c.sim}, Lost: ErrLost, NotSupported: ErrNotSupported})
+		res, err := Selftest(context.Background(), p, m)
+		p.Close()
+		if err != nil || res.Pass {
+			t.Errorf("%s self-test on a %s: pass=%v, %v (%s)", c.model, c.sim, res.Pass, err, res.Detail)
+		}
+	}
+}
+
+func TestAntminerClock(t *testing.T) {
+	for _, c := range []struct {
+		model string
+		mhz   float64
+		code  uint16
+	}{{"antminer-u1", 0, 0x0480}, {"antminer-u1", 200, 0x0380}, {"antminer-u3", 0, 0x0882}} {
+		r := startRig(t, c.model, chipsim.Config{}, c.mhz, simJob(t, 1, 0x207fffff))
+		r.collect(2, 30*time.Second)
+		if got := r.port.Sim().Stats().FreqCode; got != c.code {
+			t.Errorf("%s at %v MHz: clock code %#04x, want %#04x", c.model, c.mhz, got, c.code)
+		}
 	}
 }
 

@@ -136,9 +136,13 @@ func (s *Stick) newDriver() (driver, *link) {
 		l := newLink(s.port, proto.NewBM1384Scanner(), s.log)
 		return &bm1384Driver{link: l, model: s.cfg.Model, target: s.cfg.Model.ClampMHz(s.cfg.FrequencyMHz)}, l
 	default:
-		l := newLink(s.port, proto.NewIcarusScanner(), s.log)
+		sc := proto.NewIcarusScanner()
+		if s.cfg.Model.Antminer > 0 {
+			sc = proto.NewBM1384Scanner() // 5-byte replies
+		}
+		l := newLink(s.port, sc, s.log)
 		l.flushQuiet = true
-		return &icarusDriver{link: l, model: s.cfg.Model}, l
+		return &icarusDriver{link: l, model: s.cfg.Model, target: s.cfg.Model.ClampMHz(s.cfg.FrequencyMHz)}, l
 	}
 }
 

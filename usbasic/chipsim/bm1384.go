@@ -88,6 +88,7 @@ func (f *bm1384) command(s *Sim, c []byte) {
 		}
 	case proto.BM1384SetFreq:
 		f.code = uint16(c[1])<<8 | uint16(c[2])
+		s.stats.FreqCode = f.code
 		s.stats.FrequencyMHz = proto.BM1384FreqMHz(f.code)
 	case proto.BM1384SetBaud:
 		if c[1] == 0x10 {

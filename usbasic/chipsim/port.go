@@ -118,7 +118,7 @@ func (p *Port) ResetChips(hold time.Duration) error {
 	if err := p.check(); err != nil {
 		return err
 	}
-	if p.cfg.Family == BM1384 || p.cfg.Family == Icarus {
+	if p.cfg.Family == BM1384 || p.cfg.Family == Icarus || p.cfg.Family == Antminer {
 		return p.cfg.NotSupported
 	}
 	p.sim.SetReset(true)

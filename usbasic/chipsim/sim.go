@@ -19,6 +19,10 @@ const (
 	BM1387 Family = "bm1387"
 	BM1384 Family = "bm1384"
 	Icarus Family = "icarus"
+	// Antminer plays an AntMiner U1/U2/U3: Icarus-style 64-byte works
+	// whose byte 51 is a work id, 4-byte BM138x commands (clock, voltage),
+	// 5-byte replies N0..N3 0x80|id, a sequential scan from nonce 0.
+	Antminer Family = "antminer"
 )
 
 // Config describes the simulated stick.
@@ -113,7 +117,8 @@ type Stats struct {
 	Nonces       int     // nonce replies sent
 	Corrupted    int     // of which corrupted on purpose
 	Resets       int     // reset pulses
-	FrequencyMHz float64 // chip 0's hash clock
+	FrequencyMHz float64 // chip 0's hash clock (BM1384 decoding for AntMiner codes)
+	FreqCode     uint16  // last BM1384/AntMiner clock code received
 	TicketBits   int     // chip difficulty 2^k in effect
 	ChipBaud     int
 	Chips        int
@@ -144,7 +149,7 @@ func New(cfg Config) *Sim {
 		s.fam = newBM1397(cfg)
 	case BM1387:
 		s.fam = newBM1387(cfg)
-	case BM1384:
+	case BM1384, Antminer:
 		s.fam = newBM1384(cfg)
 	default:
 		s.fam = &icarus{}

@@ -207,7 +207,16 @@ func TestScanFindsValidNonces(t *testing.T) {
 				frame = proto.WorkFrame(&proto.Work{Midstate: m, Tail: tail})
 				sc = proto.NewIcarusScanner()
 			}
-			got := exchange(t, s, 300*time.Millisecond, hex.EncodeToString(frame))
+			got := exchange(t, s, 0, hex.EncodeToString(frame))
+			buf := make([]byte, 512)
+			for deadline := time.Now().Add(10 * time.Second); s.Stats().Nonces < 10 && time.Now().Before(deadline); {
+				n := s.ReadOutput(buf, 10*time.Millisecond)
+				got = append(got, buf[:n]...)
+			}
+			s.Close() // no more output
+			for n := s.ReadOutput(buf, 0); n > 0; n = s.ReadOutput(buf, 0) {
+				got = append(got, buf[:n]...)
+			}
 			sc.Write(got)
 			h := proto.NewHasher(m, tail)
 			target := proto.DifficultyTarget(1.0 / (1 << 18))

@@ -542,3 +542,25 @@ func FuzzParseBM1384Reply(f *testing.F) {
 	fuzzReply(f, BM1384ReplyLen, ParseBM1384Reply, BM1384ReplyFrame, bytes.Equal,
 		[]byte{0x13, 0x84, 0, 0, 0x13}, []byte{1, 2, 3, 4, 0x93})
 }
+
+func TestAntminerCommands(t *testing.T) {
+	for _, c := range []struct {
+		mhz   float64
+		code  uint16
+		frame string
+	}{{250, 0x0480, "82 04 80 03"}, {200, 0x0380, "82 03 80 08"}, {150, 0x0280, "82 02 80 13"}, {125, 0x0200, "82 02 00 0C"}, {500, 0x4980, "82 49 80 08"}} {
+		code, ok := BM1380FreqCode(c.mhz)
+		if !ok || code != c.code {
+			t.Errorf("BM1380FreqCode(%v) = %#x, %v; want %#x", c.mhz, code, ok, c.code)
+		}
+		if f := BM1384FreqFrame(code); !bytes.Equal(f, unhex(t, c.frame)) {
+			t.Errorf("%v MHz frame % X, want %s", c.mhz, f, c.frame)
+		}
+		if f := BM1380FreqMHz(code); f != c.mhz {
+			t.Errorf("%#x decodes to %v", code, f)
+		}
+	}
+	if f := VoltageFrame(775); !bytes.Equal(f, unhex(t, "AA B7 75 DE")) {
+		t.Errorf("775 mV: % X", f)
+	}
+}

@@ -48,6 +48,9 @@ func (s *Scanner) Write(p []byte) {
 // Dropped is the number of bytes discarded as garbage so far.
 func (s *Scanner) Dropped() uint64 { return s.dropped }
 
+// Buffered is the number of bytes held that do not yet form a reply.
+func (s *Scanner) Buffered() int { return len(s.buf) }
+
 // Flush discards buffered bytes that do not form a complete reply.
 func (s *Scanner) Flush() {
 	s.dropped += uint64(len(s.buf))

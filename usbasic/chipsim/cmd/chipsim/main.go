@@ -4,7 +4,7 @@
 // $USBSTICK_CONTROL_FD the bridge's settings changes (baud, bit-bang reset
 // line, purges, CP2102 enable), each applied at its place in the stream.
 //
-//	chipsim --family bm1397|bm1387|bm1384|icarus [--chips N] [--cores N]
+//	chipsim --family bm1397|bm1387|bm1384|icarus|antminer [--chips N] [--cores N]
 //	        [--share-diff X] [--silent-after-jobs N] [--garbage]
 //	        [--corrupt-every N] [--hash-rate H] [--recover-on-reset] [--lenient]
 //
@@ -46,6 +46,8 @@ func familyFromProduct(p string) chipsim.Family {
 		return chipsim.BM1387
 	case strings.Contains(p, "bm1384"):
 		return chipsim.BM1384
+	case strings.Contains(p, "antminer"):
+		return chipsim.Antminer
 	}
 	return chipsim.Icarus
 }
@@ -69,7 +71,7 @@ func parseDiff(s string) (float64, error) {
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("chipsim", flag.ContinueOnError)
-	family := fs.String("family", "", "chip family: bm1397, bm1387, bm1384 or icarus (default: from $USBSTICK_PRODUCT)")
+	family := fs.String("family", "", "chip family: bm1397, bm1387, bm1384, icarus or antminer (default: from $USBSTICK_PRODUCT)")
 	chips := fs.Int("chips", 0, "chips on the chain (default: the model's)")
 	cores := fs.Int("cores", 0, "cores per chip (informational)")
 	share := fs.String("share-diff", "", "report every nonce of at least this difficulty, e.g. 1/1024 (test knob)")
@@ -91,9 +93,9 @@ func run(args []string) error {
 		cfg.Family = familyFromProduct(os.Getenv("USBSTICK_PRODUCT"))
 	}
 	switch cfg.Family {
-	case chipsim.BM1397, chipsim.BM1387, chipsim.BM1384, chipsim.Icarus:
+	case chipsim.BM1397, chipsim.BM1387, chipsim.BM1384, chipsim.Icarus, chipsim.Antminer:
 	default:
-		return fmt.Errorf("unknown family %q: want bm1397, bm1387, bm1384 or icarus", cfg.Family)
+		return fmt.Errorf("unknown family %q: want bm1397, bm1387, bm1384, icarus or antminer", cfg.Family)
 	}
 	if cfg.Chips == 0 {
 		cfg.Chips = defaultChips(cfg.Family, os.Getenv("USBSTICK_PRODUCT"))
@@ -108,7 +110,7 @@ func run(args []string) error {
 	if !*lenient {
 		cfg.HostBaud = 9600
 		cfg.NeedEnable = os.Getenv("USBSTICK_BRIDGE") == "cp2102" ||
-			(os.Getenv("USBSTICK_BRIDGE") == "" && (cfg.Family == chipsim.BM1384 || cfg.Family == chipsim.Icarus))
+			(os.Getenv("USBSTICK_BRIDGE") == "" && (cfg.Family == chipsim.BM1384 || cfg.Family == chipsim.Icarus || cfg.Family == chipsim.Antminer))
 	}
 	sim := chipsim.New(cfg)
 	defer sim.Close()
