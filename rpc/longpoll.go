@@ -127,11 +127,14 @@ func (p *longPoll) call(ctx context.Context, out any, method string, params ...a
 		Error  *btcjson.RPCError `json:"error"`
 	}{Result: out}
 	if err := json.Unmarshal(data, &reply); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && resp.StatusCode == http.StatusOK {
-			return fmt.Errorf("%s: decode reply: %w", method, err)
+		var syntaxErr *json.SyntaxError
+		switch {
+		case resp.StatusCode != http.StatusOK:
+			return httpStatusError(method, p.cfg.AuthSource, resp.StatusCode, string(data))
+		case errors.As(err, &syntaxErr):
+			return fmt.Errorf("%s: undecodable reply (%d bytes): %v", method, len(data), err)
 		}
-		return httpStatusError(method, p.cfg.AuthSource, resp.StatusCode, string(data))
+		return fmt.Errorf("%s: decode reply: %w", method, err) // a field of out
 	}
 	if reply.Error != nil {
 		return newNodeError(method, int(reply.Error.Code), reply.Error.Message)

@@ -155,3 +155,18 @@ func TestCloseAbandonsOrdinaryCall(t *testing.T) {
 		t.Errorf("err = %v, want the client-closed error", err)
 	}
 }
+
+// TestLongPollBadTemplate: a malformed template from a long poll is
+// ErrUnsupportedTemplate, like one from an ordinary call.
+func TestLongPollBadTemplate(t *testing.T) {
+	for _, body := range []string{`{"height":"x"}`, `{"transactions":[{"data":"zz"}]}`, `null`} {
+		f := newFakeNode(t)
+		f.reply("getblocktemplate", json.RawMessage(body))
+		c := f.client(t, "regtest")
+		for _, lp := range []string{"", "lp"} {
+			if _, err := c.Template(context.Background(), lp); !errors.Is(err, miner.ErrUnsupportedTemplate) {
+				t.Errorf("%s (long poll %q): err = %v, want ErrUnsupportedTemplate", body, lp, err)
+			}
+		}
+	}
+}
