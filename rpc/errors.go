@@ -138,9 +138,12 @@ func classify(method, authSource string, err error) error {
 // httpStatusError maps a non-JSON HTTP reply.
 func httpStatusError(method, authSource string, code int, body string) error {
 	switch code {
-	case 401, 403:
-		return fmt.Errorf("%s: %w (HTTP %d): tried %s; check the node's rpcuser/rpcpassword or cookie, or pass --rpc-user/--rpc-pass or --rpc-cookie",
-			method, miner.ErrAuth, code, authSource)
+	case 401:
+		return fmt.Errorf("%s: %w (HTTP 401): tried %s; check the node's rpcuser/rpcpassword or cookie, or pass --rpc-user/--rpc-pass or --rpc-cookie",
+			method, miner.ErrAuth, authSource)
+	case 403:
+		return fmt.Errorf("%s: %w (HTTP 403): tried %s; the node refuses RPC from this address (see its rpcallowip) or these credentials",
+			method, miner.ErrAuth, authSource)
 	case 503:
 		return fmt.Errorf("%s: node busy (HTTP 503, its RPC work queue is full): %s", method, short(body))
 	default:

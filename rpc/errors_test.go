@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -248,4 +249,18 @@ func closedPort(t *testing.T) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return addr
+}
+
+func TestForbidden(t *testing.T) {
+	f := newFakeNode(t)
+	f.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+	})
+	c := f.client(t, "mainnet")
+	for _, lp := range []string{"", "lp"} {
+		_, err := c.Template(context.Background(), lp)
+		if !isKind(err, miner.ErrAuth) || !strings.Contains(err.Error(), "rpcallowip") {
+			t.Errorf("long poll %q: err = %v, want ErrAuth mentioning rpcallowip", lp, err)
+		}
+	}
 }
