@@ -67,7 +67,7 @@ var coreOutcomes = map[string]miner.SubmitOutcome{
 var invalidPrefixes = []string{
 	"bad-txns-", "bad-blk-", "bad-cb-", "bad-version", "bad-signet-",
 	"block-script-verify-flag-failed", "mandatory-script-verify-flag-failed",
-	"bad-txnmrklroot", "bad-witness", "checkpoint", "too-little-chainwork",
+	"checkpoint", "too-little-chainwork",
 }
 
 // ClassifySubmit maps a submitblock result string (Bitcoin Core's BIP22
