@@ -35,9 +35,13 @@ func (k Kernel) Scan(j *Job, start, count uint32, found []uint32) (scanned uint3
 		if rem%k.width != 0 {
 			groups++
 		}
+		// Assembly is not preemptible: return to Go at least every maxCall nonces, so a stop
+		// of the world waits milliseconds at most whatever count the caller passed.
+		groups = min(groups, maxCall/k.width)
 		g, mask := k.scan(j, start+off, groups)
 		if mask == 0 {
-			break
+			off += min(groups*k.width, rem)
+			continue
 		}
 		base := off + g*k.width
 		lanes := min(k.width, count-base)
@@ -59,6 +63,10 @@ func (k Kernel) Scan(j *Job, start, count uint32, found []uint32) (scanned uint3
 	}
 	return count, n
 }
+
+// maxCall is the most nonces one call of a kernel's scan function tests (about 9 ms at
+// 30 MH/s).
+const maxCall = 1 << 18
 
 // kernelInfo is a kernel compiled into this binary and whether this CPU can run it.
 type kernelInfo struct {

@@ -431,3 +431,27 @@ func TestRegtestBlock(t *testing.T) {
 		}
 	}
 }
+
+// TestLongCall scans more than maxCall nonces in one Scan, which the kernels split into several
+// assembly calls, across the 0xFFFFFFFF wrap.
+func TestLongCall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("hashes half a million nonces per kernel")
+	}
+	hdr := randomHeader(rand.New(rand.NewPCG(19, 20)))
+	tgt := topTarget(0x000fffff)
+	const count = 2*maxCall + 5
+	start := uint32(0xffffffff - maxCall)
+	want := refScan(hdr, tgt, start, count)
+	if len(want) < 20 {
+		t.Fatalf("only %d reference candidates", len(want))
+	}
+	for _, k := range testKernels(t) {
+		j := NewJob(hdr, tgt)
+		found := make([]uint32, 2*len(want))
+		scanned, n := k.Scan(j, start, count, found)
+		if scanned != count || !slices.Equal(found[:n], want) {
+			t.Errorf("%s: scanned %d, %d candidates; want %d and %d", k.name, scanned, n, count, len(want))
+		}
+	}
+}
