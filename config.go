@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,6 +27,7 @@ type config struct {
 	rpcCookie  string
 	authSource string // what credentials are used, for messages; never values
 	network    string
+	netGiven   bool // --network was on the command line
 	address    string
 	cpu        int
 	headless   bool
@@ -94,6 +96,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 		return nil, errUsage
 	}
 	c.usbFreq = usbFreq
+	fs.Visit(func(f *flag.Flag) { c.netGiven = c.netGiven || f.Name == "network" })
 	if c.rpcPass == "" {
 		c.rpcPass = getenv("SOLOIST_RPC_PASS")
 	}
@@ -142,11 +145,17 @@ func resolveNode(c *config, home string) (warning string, err error) {
 	datadir := rpc.DefaultDataDir(home)
 	var conf rpc.Conf
 	confPath := filepath.Join(datadir, "bitcoin.conf")
-	if f, err := os.Open(confPath); err == nil {
-		conf, err = rpc.ParseBitcoinConf(f, c.network)
-		f.Close()
+	if raw, err := os.ReadFile(confPath); err == nil {
+		net := c.network
+		if !c.netGiven {
+			net = "" // the chain bitcoin.conf selects (regtest=1, chain=signet, ...)
+		}
+		conf, err = rpc.ParseBitcoinConf(bytes.NewReader(raw), net)
 		if err != nil {
 			return "", fmt.Errorf("%s: %v", confPath, err)
+		}
+		if !c.netGiven && conf.Network != "" {
+			c.network = conf.Network
 		}
 		if conf.DataDir != "" {
 			datadir = conf.DataDir

@@ -35,8 +35,15 @@ func mine(ctx context.Context, c *config, stdout, stderr io.Writer) int {
 		params  *chaincfg.Params
 		network = c.network
 	)
+	var nodeWarning string
 	if c.demo {
 		network = demo.ChainName
+	} else {
+		w, err := resolveNode(c, homeDir())
+		if err != nil {
+			return fail(stderr, exitUsage, "%v", err)
+		}
+		nodeWarning, network = w, c.network // bitcoin.conf may have chosen the network
 	}
 	dataDir := c.dataDir
 	if dataDir == "" {
@@ -83,13 +90,11 @@ func mine(ctx context.Context, c *config, stdout, stderr io.Writer) int {
 		}
 		nodeCfg = rpc.Config{Host: dn.URL(), CookiePath: dn.CookiePath(), AuthSource: "demo cookie", Network: network}
 	} else {
-		params, _ = networkParams(c.network)
-		warn, err := resolveNode(c, homeDir())
-		if err != nil {
+		if params, err = networkParams(c.network); err != nil {
 			return fail(stderr, exitUsage, "%v", err)
 		}
-		if warn != "" {
-			logger.Warn(warn)
+		if nodeWarning != "" {
+			logger.Warn(nodeWarning)
 		}
 		nodeCfg = rpc.Config{Host: c.node, User: c.rpcUser, Pass: c.rpcPass, CookiePath: c.rpcCookie,
 			AuthSource: c.authSource, Network: c.network}

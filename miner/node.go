@@ -46,9 +46,9 @@ var (
 
 // NodeInfo is a node's view of its chain.
 type NodeInfo struct {
-	// Chain is the node's chain name as Bitcoin Core spells it: "main",
-	// "test", "testnet4", "signet", "regtest"; btcd's "simnet"; or the
-	// demo's own name.
+	// Chain is the node's chain as a soloist network name: "mainnet",
+	// "testnet3", "testnet4", "signet", "regtest", "simnet", or the demo's
+	// own name.
 	Chain         string
 	Blocks        int64
 	Headers       int64
