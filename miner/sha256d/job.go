@@ -74,9 +74,9 @@ func (j *Job) meets(n uint32) bool {
 	return true
 }
 
-// HashBytes returns the 32-byte double SHA-256 of the job's header with nonce n, in the byte
+// hashBytes returns the 32-byte double SHA-256 of the job's header with nonce n, in the byte
 // order of the digest (reverse it for the display form of a block hash).
-func (j *Job) HashBytes(n uint32) [32]byte {
+func (j *Job) hashBytes(n uint32) [32]byte {
 	h := j.hash(n)
 	var out [32]byte
 	for i, w := range h {

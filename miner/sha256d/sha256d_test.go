@@ -189,7 +189,7 @@ func TestKnownNonces(t *testing.T) {
 					t.Errorf("%s height %d batch %d: found %v, want [%d]", k.name, v.Height, batch, got, v.Nonce)
 				}
 			}
-			hb := j.HashBytes(v.Nonce)
+			hb := j.hashBytes(v.Nonce)
 			slices.Reverse(hb[:])
 			if got := hex.EncodeToString(hb[:]); got != v.Hash {
 				t.Errorf("height %d: hash %s, want %s", v.Height, got, v.Hash)
