@@ -107,7 +107,12 @@ func (s *shaniStream) step(n int, a, b, c, d, add, f operand, e emitFn) {
 		e("MOVO %s, X15", s.resolve(c))
 		e("PALIGNR $4, %s, X15", s.resolve(d))
 	}
-	dst := s.begin(n)
+	ringReg := s.begin(n)
+	dst := ringReg
+	if len(s.ring) == 1 {
+		// The only ring register still holds group n-1, an input: build in X14.
+		dst = "X14"
+	}
 	switch {
 	case a.ok():
 		if ra != dst {
@@ -130,6 +135,9 @@ func (s *shaniStream) step(n int, a, b, c, d, add, f operand, e emitFn) {
 	}
 	if f.ok() {
 		e("SHA256MSG2 %s, %s", rf, dst)
+	}
+	if dst != ringReg {
+		e("MOVO %s, %s", dst, ringReg)
 	}
 	s.end(n, e)
 }
@@ -173,7 +181,7 @@ func newShaniKernel(name string, width, ringLen, lead int) *shaniKernel {
 		}
 		k.streams = append(k.streams, s)
 	}
-	if r > 15 {
+	if r > 14 {
 		panic("too many registers for " + name)
 	}
 	return k
