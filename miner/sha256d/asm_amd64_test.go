@@ -5,6 +5,9 @@ package sha256d
 import (
 	"math/bits"
 	"math/rand/v2"
+	"os"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -84,4 +87,31 @@ func TestSHANITrace(t *testing.T) {
 	}
 	check("hash2 abef", out[4], abef(&s))
 	check("hash2 cdgh", out[5], cdgh(&s))
+}
+
+// TestDetectMatchesProcCPUInfo cross-checks the CPUID stub with the kernel's view of the CPU.
+func TestDetectMatchesProcCPUInfo(t *testing.T) {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		t.Skip("no /proc/cpuinfo: ", err)
+	}
+	var flags []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if name, rest, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(name) == "flags" {
+			flags = strings.Fields(rest)
+			break
+		}
+	}
+	if flags == nil {
+		t.Skip("no flags line in /proc/cpuinfo")
+	}
+	f := detectX86()
+	for _, c := range []struct {
+		flag string
+		got  bool
+	}{{"sha_ni", f.sha}, {"avx2", f.avx2}, {"ssse3", f.ssse3}, {"sse4_1", f.sse41}} {
+		if want := slices.Contains(flags, c.flag); c.got != want {
+			t.Errorf("cpuid says %s = %v, /proc/cpuinfo says %v", c.flag, c.got, want)
+		}
+	}
 }
