@@ -31,10 +31,11 @@ const benchBatch = 1 << 18
 const benchHeader = "0100000081cd02ab7e569e8bcd9317e2fe99f2de44d49ab2b8851ba4a308000000000000" +
 	"e320b6c2fffc8d750423db8b1eb942ae710e951ed797f7affc8892b0f1fc122bc7f5d74df2b9441a42a14695"
 
-const benchUsage = `usage: soloist bench [--cpu N] [--seconds S] [--kernel NAME] [--json]
+const benchUsage = `usage: soloist bench [--cpu N] [--seconds S] [--kernel NAME|all] [--json]
        soloist bench --header HEX80 --start N --count M [--cpu N] [--kernel NAME] [--json]
 
-The first form measures the nonce-scan rate of one kernel on N threads. The second scans an
+The first form measures the nonce-scan rate of one kernel (or of each, with --kernel all) on
+N threads. The second scans an
 80-byte header (160 hex digits, as hashed) over nonces start..start+count-1 and prints every
 nonce whose hash meets the header's own target (from its bits field).
 
@@ -79,7 +80,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	threads := fs.Int("cpu", runtime.NumCPU(), "threads (one OS-locked goroutine each)")
 	seconds := fs.Float64("seconds", 5, "how long to measure")
-	kernelName := fs.String("kernel", "auto", "kernel name (auto = the fastest this CPU has)")
+	kernelName := fs.String("kernel", "auto", "kernel name (auto = the fastest this CPU has; all = measure each in turn)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	headerHex := fs.String("header", "", "80-byte header as 160 hex digits: scan it instead of measuring")
 	startStr := fs.String("start", "0", "first nonce of the header scan")
@@ -106,6 +107,10 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	if *threads < 1 || *threads > 4096 {
 		return bad("--cpu must be between 1 and 4096, got %d", *threads)
 	}
+	all := *kernelName == "all"
+	if all {
+		*kernelName = "auto"
+	}
 	k, err := sha256d.ByName(*kernelName)
 	if err != nil {
 		return bad("%v", err)
@@ -120,10 +125,29 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		if !(*seconds > 0 && *seconds <= 86400) {
 			return bad("--seconds must be more than 0 and at most 86400, got %v", *seconds)
 		}
-		r := measure(k, *threads, time.Duration(*seconds*float64(time.Second)))
+		d := time.Duration(*seconds * float64(time.Second))
+		var names []string
 		for _, a := range sha256d.Available() {
-			r.AvailableNames = append(r.AvailableNames, a.Name())
+			names = append(names, a.Name())
 		}
+		if all {
+			var rs []benchResult
+			for _, a := range sha256d.Available() {
+				r := measure(a, *threads, d)
+				r.AvailableNames = names
+				rs = append(rs, r)
+			}
+			if *asJSON {
+				return writeJSON(stdout, stderr, rs)
+			}
+			fmt.Fprintf(stdout, "%-16s %7s %12s %12s %16s\n", "kernel", "threads", "total MH/s", "MH/s/thread", "MH/s/cpu-second")
+			for _, r := range rs {
+				fmt.Fprintf(stdout, "%-16s %7d %12.2f %12.2f %16.2f\n", r.Kernel, r.Threads, r.HashesPerSec/1e6, r.PerThread/1e6, r.PerCPUSecond/1e6)
+			}
+			return exitOK
+		}
+		r := measure(k, *threads, d)
+		r.AvailableNames = names
 		if *asJSON {
 			return writeJSON(stdout, stderr, r)
 		}

@@ -154,3 +154,31 @@ func TestBenchHelp(t *testing.T) {
 		t.Errorf("exit %d, stdout %q", code, out)
 	}
 }
+
+func TestBenchAllKernels(t *testing.T) {
+	code, out, errs := runBenchT(t, "--kernel", "all", "--cpu", "1", "--seconds", "0.05", "--json")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	var rs []benchResult
+	if err := json.Unmarshal([]byte(out), &rs); err != nil {
+		t.Fatalf("stdout is not a json array: %v\n%s", err, out)
+	}
+	var got, want []string
+	for _, r := range rs {
+		got = append(got, r.Kernel)
+		if r.Hashes == 0 {
+			t.Errorf("%s hashed nothing", r.Kernel)
+		}
+	}
+	for _, k := range sha256d.Available() {
+		want = append(want, k.Name())
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("measured %v, want every available kernel %v", got, want)
+	}
+	code, out, _ = runBenchT(t, "--kernel", "all", "--cpu", "1", "--seconds", "0.05")
+	if code != 0 || strings.Count(out, "\n") != 1+len(want) || !strings.Contains(out, "MH/s/cpu-second") {
+		t.Errorf("text table: exit %d\n%s", code, out)
+	}
+}
