@@ -150,6 +150,21 @@ func (g *avx2Gen) schedule(w []wdesc, i int) wdesc {
 	return wdesc{kind: wVec}
 }
 
+// bigSigma puts ror(x, r0) ^ ror(x, r1) ^ ror(x, r2) into Y8 (Y9..Y11 clobbered).
+func (g *avx2Gen) bigSigma(x string, r0, r1, r2 int) {
+	g.e("VPSRLD $%d, %s, Y8", r0, x)
+	g.e("VPSLLD $%d, %s, Y9", 32-r0, x)
+	g.e("VPXOR Y9, Y8, Y8")
+	g.e("VPSRLD $%d, %s, Y9", r1, x)
+	g.e("VPSLLD $%d, %s, Y10", 32-r1, x)
+	g.e("VPXOR Y10, Y9, Y9")
+	g.e("VPSRLD $%d, %s, Y10", r2, x)
+	g.e("VPSLLD $%d, %s, Y11", 32-r2, x)
+	g.e("VPXOR Y11, Y10, Y10")
+	g.e("VPXOR Y9, Y8, Y8")
+	g.e("VPXOR Y10, Y8, Y8")
+}
+
 // round emits SHA-256 round i; kw lists memory operands whose sum is K[i]+W[i]. A partial round
 // computes only the new e (the new a is not needed by the end of hash 2).
 func (g *avx2Gen) round(kw []string, partial bool) {
@@ -157,45 +172,25 @@ func (g *avx2Gen) round(kw []string, partial bool) {
 	for _, m := range kw {
 		g.e("VPADDD %s, %s, %s", m, h, h)
 	}
-	// Sigma1(e) = ror6 ^ ror11 ^ ror25
-	g.e("VPSRLD $6, %s, Y8", e)
-	g.e("VPSLLD $26, %s, Y9", e)
-	g.e("VPXOR Y9, Y8, Y8")
-	g.e("VPSRLD $11, %s, Y9", e)
-	g.e("VPXOR Y9, Y8, Y8")
-	g.e("VPSLLD $21, %s, Y9", e)
-	g.e("VPXOR Y9, Y8, Y8")
-	g.e("VPSRLD $25, %s, Y9", e)
-	g.e("VPXOR Y9, Y8, Y8")
-	g.e("VPSLLD $7, %s, Y9", e)
-	g.e("VPXOR Y9, Y8, Y8")
-	g.e("VPADDD Y8, %s, %s", h, h)
-	// Ch(e, f, g) = ((f ^ g) & e) ^ g
-	g.e("VPXOR %s, %s, Y9", gg, f)
-	g.e("VPAND %s, Y9, Y9", e)
-	g.e("VPXOR %s, Y9, Y9", gg)
-	g.e("VPADDD Y9, %s, %s", h, h)    // h = T1
+	// Ch(e, f, g) = ((f ^ g) & e) ^ g, added to h + K + W off the e chain.
+	g.e("VPXOR %s, %s, Y14", gg, f)
+	g.e("VPAND %s, Y14, Y14", e)
+	g.e("VPXOR %s, Y14, Y14", gg)
+	g.e("VPADDD Y14, %s, %s", h, h)
+	// Sigma1(e) = ror6 ^ ror11 ^ ror25 as a tree of depth 4.
+	g.bigSigma(e, 6, 11, 25)
+	g.e("VPADDD Y8, %s, %s", h, h)   // h = T1
 	g.e("VPADDD %s, %s, %s", h, d, d) // d = new e
 	if !partial {
-		// Sigma0(a) = ror2 ^ ror13 ^ ror22
-		g.e("VPSRLD $2, %s, Y8", a)
-		g.e("VPSLLD $30, %s, Y9", a)
-		g.e("VPXOR Y9, Y8, Y8")
-		g.e("VPSRLD $13, %s, Y9", a)
-		g.e("VPXOR Y9, Y8, Y8")
-		g.e("VPSLLD $19, %s, Y9", a)
-		g.e("VPXOR Y9, Y8, Y8")
-		g.e("VPSRLD $22, %s, Y9", a)
-		g.e("VPXOR Y9, Y8, Y8")
-		g.e("VPSLLD $10, %s, Y9", a)
-		g.e("VPXOR Y9, Y8, Y8")
-		g.e("VPADDD Y8, %s, %s", h, h)
 		// Maj(a, b, c) = ((a ^ b) & (b ^ c)) ^ b; a ^ b is the next round's b ^ c.
 		g.e("VPXOR %s, %s, %s", b, a, g.spare)
-		g.e("VPAND %s, %s, Y9", g.bc, g.spare)
-		g.e("VPXOR %s, Y9, Y9", b)
-		g.e("VPADDD Y9, %s, %s", h, h) // h = new a
+		g.e("VPAND %s, %s, Y14", g.bc, g.spare)
+		g.e("VPXOR %s, Y14, Y14", b)
+		g.e("VPADDD Y14, %s, %s", h, h)
 		g.bc, g.spare = g.spare, g.bc
+		// Sigma0(a) = ror2 ^ ror13 ^ ror22
+		g.bigSigma(a, 2, 13, 22)
+		g.e("VPADDD Y8, %s, %s", h, h) // h = new a
 	}
 	g.st = [8]string{h, a, b, c, d, e, f, gg}
 }
