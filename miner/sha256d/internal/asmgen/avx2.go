@@ -179,7 +179,7 @@ func (g *avx2Gen) round(kw []string, partial bool) {
 	g.e("VPADDD Y14, %s, %s", h, h)
 	// Sigma1(e) = ror6 ^ ror11 ^ ror25 as a tree of depth 4.
 	g.bigSigma(e, 6, 11, 25)
-	g.e("VPADDD Y8, %s, %s", h, h)   // h = T1
+	g.e("VPADDD Y8, %s, %s", h, h)    // h = T1
 	g.e("VPADDD %s, %s, %s", h, d, d) // d = new e
 	if !partial {
 		// Maj(a, b, c) = ((a ^ b) & (b ^ c)) ^ b; a ^ b is the next round's b ^ c.
