@@ -206,12 +206,13 @@ func (k *shaniKernel) phase(f func(s *shaniStream, e emitFn)) {
 }
 
 func (k *shaniKernel) quadConst(lo int) {
+	// SHA256RNDS2 only reads X0, so one load serves every stream.
+	fmt.Fprintf(k.out, "\tMOVO %s, X0\n", cst(lo))
 	k.phase(func(s *shaniStream, e emitFn) {
-		e("MOVO %s, X0", cst(lo))
 		e("SHA256RNDS2 X0, %s, %s", s.abef, s.cdgh)
 	})
+	fmt.Fprintf(k.out, "\tMOVO %s, X0\n", cst(lo+16))
 	k.phase(func(s *shaniStream, e emitFn) {
-		e("MOVO %s, X0", cst(lo+16))
 		e("SHA256RNDS2 X0, %s, %s", s.cdgh, s.abef)
 	})
 }
@@ -286,7 +287,7 @@ func (k *shaniKernel) body() {
 		d := s.begin(0)
 		e("MOVO %s, %s", job(jW012), d)
 		e("PINSRD $3, AX, %s", d)
-		s.end(0, e)
+		// Group 0 is only read from its register, by step 4: no store.
 	})
 	// Block-2 schedule steps; group n is emitted before quad n-lead.
 	sched := map[int]func(s *shaniStream, e emitFn){
