@@ -820,3 +820,67 @@ func TestUSBBusyKernelDriver(t *testing.T) {
 		t.Errorf("after Close the kernel driver is not back: %v", err)
 	}
 }
+
+// A stick whose chips stop answering is reset by its driver and, failing
+// that, dropped with a message while the others go on; replugging it
+// brings it back.
+func TestUSBSilentStickDroppedThenReplugged(t *testing.T) {
+	share := fmt.Sprintf(" --share-diff 1/%d", int(1/simShareDiff))
+	if !emulate(t, emuOptions{devices: []string{
+		"compac,serial=GSC0001,model=" + chipsimModel(t, "--family bm1384 --silent-after-jobs 60"+share),
+		"2pac,serial=GSD0002,model=" + chipsimModel(t, "--family bm1384"+share),
+	}}) {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m, err := Open(ctx, Config{SimShareDiff: simShareDiff, PollInterval: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := m.Hashers()
+	if len(hs) != 2 {
+		t.Fatalf("hashers %v", m.Devices())
+	}
+	feed := miner.NewFeed()
+	feed.Publish(testJob(t))
+	sols := make(chan miner.Solution, 4096)
+	var wg sync.WaitGroup
+	for _, h := range hs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := h.Run(ctx, feed, sols); err != nil {
+				t.Errorf("%s: Run: %v", h.Name(), err)
+			}
+		}()
+	}
+	defer func() {
+		cancel()
+		wg.Wait()
+		m.Close()
+	}()
+	waitState(t, hs[0], miner.DeviceFailed)
+	if st := hs[0].Status(); !strings.Contains(st.Err, "answer") {
+		t.Errorf("failed stick's message: %q", st.Err)
+	}
+	if st := hs[1].Status(); st.State != miner.DeviceRunning {
+		t.Errorf("the other stick: %v %q", st.State, st.Err)
+	}
+	emuCommand(t, "unplug 0")
+	waitState(t, hs[0], miner.DeviceLost)
+	for len(sols) > 0 {
+		<-sols // shares from before the failure
+	}
+	emuCommand(t, "replug 0")
+	deadline := time.After(60 * time.Second)
+	for {
+		select {
+		case s := <-sols:
+			if s.Source == hs[0].Name() {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no share from the replugged stick: %v %q", hs[0].Status().State, hs[0].Status().Err)
+		}
+	}
+}
