@@ -42,3 +42,22 @@ func TestStartLibusbRecoversThePanic(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// claimWithoutDetach claims interface 0 of the first vid:pid device the way
+// a program that does not detach kernel drivers would, and returns the
+// classified error.
+func claimWithoutDetach(t *testing.T, vid, pid gousb.ID) error {
+	t.Helper()
+	ctx := gousb.NewContext()
+	defer ctx.Close()
+	dev, err := ctx.OpenDeviceWithVIDPID(vid, pid)
+	if err != nil || dev == nil {
+		t.Fatalf("open %s:%s: %v", vid, pid, err)
+	}
+	defer dev.Close()
+	_, done, err := dev.DefaultInterface()
+	if err == nil {
+		done()
+	}
+	return classify(err)
+}

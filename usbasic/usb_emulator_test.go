@@ -36,7 +36,6 @@ import (
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg/chainhash"
-	"github.com/google/gousb"
 	"github.com/soloist-miner/soloist/miner"
 )
 
@@ -785,21 +784,8 @@ func TestUSBBusyKernelDriver(t *testing.T) {
 	if !emulate(t, emuOptions{devices: []string{"compac,model=" + testModel("echo")}}) {
 		return
 	}
-	claimWithoutDetach := func() error {
-		ctx := gousb.NewContext()
-		defer ctx.Close()
-		dev, err := ctx.OpenDeviceWithVIDPID(0x10c4, 0xea60)
-		if err != nil || dev == nil {
-			t.Fatalf("open: %v", err)
-		}
-		defer dev.Close()
-		_, done, err := dev.DefaultInterface()
-		if err == nil {
-			done()
-		}
-		return classify(err)
-	}
-	err := claimWithoutDetach()
+	claim := func() error { return claimWithoutDetach(t, 0x10c4, 0xea60) }
+	err := claim()
 	if !errors.Is(err, ErrBusy) {
 		t.Fatalf("claim with the kernel driver bound: %v, want ErrBusy", err)
 	}
@@ -816,7 +802,7 @@ func TestUSBBusyKernelDriver(t *testing.T) {
 	if err := port.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := claimWithoutDetach(); !errors.Is(err, ErrBusy) {
+	if err := claim(); !errors.Is(err, ErrBusy) {
 		t.Errorf("after Close the kernel driver is not back: %v", err)
 	}
 }
