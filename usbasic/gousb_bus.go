@@ -23,7 +23,7 @@ const BuiltIn = true
 // Close.
 type Bus struct {
 	log *slog.Logger
-	mu  sync.Mutex // serialises enumeration (libusb lists are not shared)
+	mu  sync.Mutex // serialises enumeration and opening
 	ctx *gousb.Context
 }
 
@@ -158,8 +158,15 @@ func (b *Bus) Open(ctx context.Context, d Device) (Port, error) {
 	return b.openPort(ctx, d.Bus, d.Address, d.Model)
 }
 
+// openPort opens the stick at bus/address as model m. Only enumeration is
+// serialised: sticks are set up (a Compac F's reset takes over a second)
+// side by side.
 func (b *Bus) openPort(ctx context.Context, bus, address int, m Model) (Port, error) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	return openPort(ctx, b.ctx, bus, address, m)
+	dev, err := openAt(b.ctx, bus, address)
+	b.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return newPort(ctx, dev, m)
 }

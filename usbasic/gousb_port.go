@@ -37,14 +37,11 @@ type gousbPort struct {
 
 var _ Port = (*gousbPort)(nil)
 
-// openPort opens the device at bus/address, detaches the kernel serial
-// driver, claims interface 0 and sends the bridge set-up for m.
-func openPort(ctx context.Context, uctx *gousb.Context, bus, address int, m Model) (_ Port, err error) {
-	where := fmt.Sprintf("%03d/%03d", bus, address)
-	dev, err := openAt(uctx, bus, address)
-	if err != nil {
-		return nil, err
-	}
+// newPort takes an opened device: it detaches the kernel serial driver,
+// claims interface 0 and sends the bridge set-up for m. On error it closes
+// dev.
+func newPort(ctx context.Context, dev *gousb.Device, m Model) (_ Port, err error) {
+	where := fmt.Sprintf("%03d/%03d", dev.Desc.Bus, dev.Desc.Address)
 	defer func() {
 		if err != nil {
 			dev.Close()
