@@ -16,7 +16,8 @@ type Kernel struct {
 	scan func(j *Job, start, groups uint32) (g, mask uint32)
 }
 
-// Name returns the kernel's name, e.g. "sha-ni-3way", "avx2-8way", "arm64-sha2-4way" or "go".
+// Name returns the kernel's name: "sha-ni-3way", "sha-ni-2way", "avx2-8way", "arm64-sha2-3way",
+// "arm64-sha2-2way", "arm64-neon-4way" or "go".
 func (k Kernel) Name() string { return k.name }
 
 // Width returns how many nonces the kernel hashes side by side.
