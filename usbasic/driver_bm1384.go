@@ -2,6 +2,7 @@ package usbasic
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -26,7 +27,7 @@ const (
 )
 
 func (d *bm1384Driver) init(ctx context.Context) (int, error) {
-	if err := d.port.Purge(); err != nil {
+	if err := d.port.Purge(); err != nil && !errors.Is(err, ErrNotSupported) {
 		return 0, fmt.Errorf("purge: %w", err)
 	}
 	if err := sleep(ctx, 50*time.Millisecond); err != nil {

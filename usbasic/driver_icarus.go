@@ -3,6 +3,7 @@ package usbasic
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -32,7 +33,7 @@ const (
 func (d *icarusDriver) antminer() bool { return d.model.Antminer > 0 }
 
 func (d *icarusDriver) init(ctx context.Context) (int, error) {
-	if err := d.port.Purge(); err != nil {
+	if err := d.port.Purge(); err != nil && !errors.Is(err, ErrNotSupported) {
 		return 0, fmt.Errorf("purge: %w", err)
 	}
 	if err := d.drain(); err != nil {

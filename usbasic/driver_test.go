@@ -15,8 +15,12 @@ import (
 )
 
 // simShare is the simulated chips' share difficulty in these tests: one
-// nonce per 2^14 hashes, about 60 a second at chipsim's 1 MH/s.
-const simShare = 1.0 / (1 << 18)
+// nonce per 2^12 hashes, about 50 a second at simRate.
+const simShare = 1.0 / (1 << 20)
+
+// simRate keeps each simulator to a fraction of a core, so that parallel
+// tests (and the emulator tests of this package) are not starved.
+const simRate = 200e3
 
 // testJob builds a regtest-like job (bits 0x207fffff: every nonce of
 // difficulty ≥ 5e-10 is a share) from a template made here.
@@ -67,6 +71,9 @@ func startRig(t *testing.T, model string, sc chipsim.Config, freq float64, job *
 	}
 	if sc.ShareDiff == 0 {
 		sc.ShareDiff = simShare
+	}
+	if sc.HashRate == 0 {
+		sc.HashRate = simRate
 	}
 	p := chipsim.NewPort(chipsim.PortConfig{Config: sc, Lost: ErrLost, NotSupported: ErrNotSupported})
 	s := NewStick(p, StickConfig{Model: m, Serial: "T1", FrequencyMHz: freq, SimShareDiff: sc.ShareDiff})
@@ -413,7 +420,7 @@ func TestStickStaleSwitch(t *testing.T) {
 		t.Run(model, func(t *testing.T) {
 			t.Parallel()
 			m, _ := LookupModel(model)
-			sc := chipsim.Config{Family: simFamily(m), Chips: max(m.Chips, 1), ShareDiff: simShare}
+			sc := chipsim.Config{Family: simFamily(m), Chips: max(m.Chips, 1), ShareDiff: simShare, HashRate: simRate}
 			cp := chipsim.NewPort(chipsim.PortConfig{Config: sc, Lost: ErrLost, NotSupported: ErrNotSupported})
 			defer cp.Close()
 			spy := &spyPort{Port: cp}

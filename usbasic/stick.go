@@ -319,7 +319,8 @@ func (s *Stick) start(ctx context.Context, rs *runState) error {
 		if err == nil {
 			rs.chips = chips
 			s.chips.Store(int32(chips))
-			f, err := rs.d.setFreq(ctx, rs.curMHz)
+			var f float64
+			f, err = rs.d.setFreq(ctx, rs.curMHz)
 			if err == nil {
 				rs.curMHz = f
 				s.setFreq(f)

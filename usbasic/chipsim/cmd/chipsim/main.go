@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command chipsim plays the chips of a USB miner stick for the umockdev USB
 // emulator's exec: plug-in: stdin carries the bytes the host writes to the
 // stick, stdout the bytes the chips send back, and the descriptor named by
