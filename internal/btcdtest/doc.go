@@ -13,7 +13,13 @@
 //     WaitTemplateHasTxs polls until the template holds given transactions;
 //   - a tip older than 24 h makes getblocktemplate fail with -10, so every Start uses a
 //     fresh data directory;
-//   - the regtest subsidy halves every 150 blocks, so nothing here assumes 50 BTC.
+//   - the regtest subsidy halves every 150 blocks, so nothing here assumes 50 BTC;
+//   - btcd deletes its regtest database on every start: Restart reads the stopped node's
+//     block files and submits those blocks again, so a restarted regtest node keeps its
+//     chain like Bitcoin Core would (RestartEmpty gives the bare btcd behaviour);
+//   - segwit is a BIP9 deployment on both networks: ActivateSegwit mines until it is
+//     active (regtest tip 431, simnet 299; about 0.2 s), and btcd refuses witness
+//     transactions in its mempool before that.
 //
 // The btcd binary is looked up on PATH, then in $(go env GOPATH)/bin. If it is missing,
 // Start fails the test with the command that installs it.
