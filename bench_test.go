@@ -182,3 +182,33 @@ func TestBenchAllKernels(t *testing.T) {
 		t.Errorf("text table: exit %d\n%s", code, out)
 	}
 }
+
+// TestBenchHeaderScanThreads splits a header scan of more than three batches over three
+// threads; the lines must still be every qualifying nonce in scan order.
+func TestBenchHeaderScanThreads(t *testing.T) {
+	hdr, _ := hex.DecodeString(genesisHeader)
+	binary.LittleEndian.PutUint32(hdr[72:], 0x1f0fffff) // about one nonce in 4096 qualifies
+	const count = 3*benchBatch + 7
+	start := uint32(0xffffffff - benchBatch) // wraps inside the second share
+	target := make([]byte, 32) // big-endian, as the display hash
+	target[1], target[2], target[3] = 0x0f, 0xff, 0xff
+	var want strings.Builder
+	for i := uint32(0); i < count; i++ {
+		binary.LittleEndian.PutUint32(hdr[76:], start+i)
+		first := sha256.Sum256(hdr)
+		h := sha256.Sum256(first[:])
+		slices.Reverse(h[:])
+		if bytes.Compare(h[:], target) <= 0 {
+			fmt.Fprintf(&want, "nonce=%d hash=%x\n", start+i, h)
+		}
+	}
+	if strings.Count(want.String(), "\n") < 50 {
+		t.Fatalf("only %d reference lines", strings.Count(want.String(), "\n"))
+	}
+	code, out, errs := runBenchT(t, "--header", hex.EncodeToString(hdr), "--start", fmt.Sprint(start),
+		"--count", fmt.Sprint(count), "--cpu", "3")
+	if code != 0 || errs != "" || out != want.String() {
+		t.Errorf("exit %d stderr %q, %d lines; want %d lines", code, errs,
+			strings.Count(out, "\n"), strings.Count(want.String(), "\n"))
+	}
+}
