@@ -190,7 +190,7 @@ func TestBenchHeaderScanThreads(t *testing.T) {
 	binary.LittleEndian.PutUint32(hdr[72:], 0x1f0fffff) // about one nonce in 4096 qualifies
 	const count = 3*benchBatch + 7
 	start := uint32(0xffffffff - benchBatch) // wraps inside the second share
-	target := make([]byte, 32) // big-endian, as the display hash
+	target := make([]byte, 32)               // big-endian, as the display hash
 	target[1], target[2], target[3] = 0x0f, 0xff, 0xff
 	var want strings.Builder
 	for i := uint32(0); i < count; i++ {
