@@ -145,6 +145,33 @@ func TestRestartEmptyForgetsChain(t *testing.T) {
 	}
 }
 
+func TestOldTipMeansInitialDownload(t *testing.T) {
+	t.Parallel()
+	for _, net := range []string{"regtest", "simnet"} {
+		t.Run(net, func(t *testing.T) {
+			t.Parallel()
+			n := Start(t, Options{Net: net})
+			n.SubmitBlockAt(t, n.Params.GenesisBlock.Header.Timestamp.Add(10*time.Minute))
+			_, err := n.Call("getblocktemplate", map[string]any{"rules": []string{"segwit"}})
+			var rpcErr *RPCError
+			if !asRPCError(err, &rpcErr) || rpcErr.Code != -10 {
+				t.Fatalf("template on a 2011 tip: err = %v, want rpc error -10 (initial download)", err)
+			}
+			fresh := n.SubmitBlockAt(t, time.Now())
+			var tmpl struct {
+				Height   int64  `json:"height"`
+				Previous string `json:"previousblockhash"`
+			}
+			if err := json.Unmarshal(n.Template(t), &tmpl); err != nil || tmpl.Height != 3 || tmpl.Previous != fresh.String() {
+				t.Fatalf("template after a fresh block: height %d on %s (%v), want 3 on %s", tmpl.Height, tmpl.Previous, err, fresh)
+			}
+			if blk := n.Block(t, fresh); !bytes.Equal(blk.Transactions[0].TxOut[0].PkScript, n.harnessScript()) {
+				t.Error("SubmitBlockAt's coinbase does not pay the harness key")
+			}
+		})
+	}
+}
+
 func TestCallReportsRPCErrors(t *testing.T) {
 	t.Parallel()
 	n := Start(t, Options{})
