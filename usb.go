@@ -4,10 +4,16 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
+	"strconv"
 
 	"github.com/soloist-miner/soloist/miner"
 	"github.com/soloist-miner/soloist/usbasic"
 )
+
+// envSimShareDiff is the test-only environment variable that lets emulated
+// sticks report shares easier than difficulty 1.
+const envSimShareDiff = "SOLOIST_TEST_SIM_SHARE_DIFF"
 
 // usbSticks finds the USB sticks attached and keeps them across hot-plug.
 // Without USB (no cgo build, no /dev/bus/usb, --no-usb) it returns a nil
@@ -16,7 +22,16 @@ func usbSticks(ctx context.Context, c *config, freq map[string]float64, log *slo
 	if c.noUSB {
 		return nil
 	}
-	mgr, err := usbasic.Open(ctx, usbasic.Config{Freq: freq, Logger: log.With("sub", "usb")})
+	cfg := usbasic.Config{Freq: freq, Logger: log.With("sub", "usb")}
+	// Test knob for emulated sticks only (see DEVELOPERS.md): silicon never
+	// reports below difficulty 1, which a simulator cannot reach quickly.
+	if v := os.Getenv(envSimShareDiff); v != "" {
+		if d, err := strconv.ParseFloat(v, 64); err == nil && d > 0 && d < 1 {
+			cfg.SimShareDiff = d
+			log.Warn("test knob set: USB sticks are treated as simulators", "env", envSimShareDiff, "share_diff", d)
+		}
+	}
+	mgr, err := usbasic.Open(ctx, cfg)
 	if err != nil {
 		lvl := slog.LevelWarn
 		if errors.Is(err, usbasic.ErrNotBuiltIn) || errors.Is(err, usbasic.ErrNoUSB) {
