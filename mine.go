@@ -72,6 +72,10 @@ func mine(ctx context.Context, c *config, stdout, stderr io.Writer) int {
 		logger = newLogger(f, slog.LevelDebug)
 	}
 
+	// Libraries that print with the log package (gousb does) must not
+	// write over the TUI: route them into our logger.
+	slog.SetDefault(logger)
+
 	var nodeCfg rpc.Config
 	if c.demo {
 		dir, err := os.MkdirTemp("", "soloist-demo-*")
