@@ -618,3 +618,27 @@ func BenchmarkVerifyNonce(b *testing.B) {
 		hashOf(sl, i&3, n)
 	}
 }
+
+func TestStickStopsOnCancel(t *testing.T) {
+	for _, model := range []string{"compacf", "newpac", "compac", "erupter"} {
+		t.Run(model, func(t *testing.T) {
+			t.Parallel()
+			r := startRig(t, model, chipsim.Config{}, 0, simJob(t, 1, 0x207fffff))
+			r.collect(2, 30*time.Second)
+			r.drain()
+			r.stop()
+			select {
+			case err := <-r.done:
+				r.done <- err
+				if err != nil {
+					t.Errorf("Run after cancel = %v, want nil", err)
+				}
+			case <-time.After(2 * time.Second):
+				t.Fatal("Run did not stop within 2 s of cancel")
+			}
+			if st := r.stick.Status(); st.State != miner.DeviceStopped {
+				t.Errorf("state %v", st.State)
+			}
+		})
+	}
+}

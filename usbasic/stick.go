@@ -202,6 +202,14 @@ func (s *Stick) Run(ctx context.Context, feed *miner.Feed, out chan<- miner.Solu
 		return err
 	}
 	s.setState(miner.DeviceRunning)
+	// bail ends Run for a port or driver error; one caused by ctx ending is
+	// a normal stop.
+	bail := func(err error) error {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return s.portErr(err)
+	}
 
 	var (
 		job       *miner.Job
@@ -243,7 +251,7 @@ func (s *Stick) Run(ctx context.Context, feed *miner.Feed, out chan<- miner.Solu
 		}
 		replies, err := rs.l.read(wait)
 		if err != nil {
-			return s.portErr(err)
+			return bail(err)
 		}
 		now = time.Now()
 		for i := range replies {
@@ -260,7 +268,7 @@ func (s *Stick) Run(ctx context.Context, feed *miner.Feed, out chan<- miner.Solu
 		if now.Sub(lastPing) >= pingEvery {
 			lastPing = now
 			if err := rs.d.ping(); err != nil && !errors.Is(err, ErrNotSupported) {
-				return s.portErr(err)
+				return bail(err)
 			}
 		}
 		if rs.d.pings() && now.Sub(lastAlive) > silentAfter {
@@ -268,7 +276,7 @@ func (s *Stick) Run(ctx context.Context, feed *miner.Feed, out chan<- miner.Solu
 		}
 		if job != nil && now.Sub(lastNonce) > s.noNonceLimit(rs) {
 			if ok, err := s.probe(ctx, rs); err != nil {
-				return s.portErr(err)
+				return bail(err)
 			} else if ok {
 				lastNonce, cur = time.Now(), nil // alive; resend work
 			} else {
@@ -299,7 +307,7 @@ func (s *Stick) Run(ctx context.Context, feed *miner.Feed, out chan<- miner.Solu
 			lastRamp, rampOK = now, 0
 			f, err := rs.d.setFreq(ctx, math.Min(rs.curMHz+step, rs.target))
 			if err != nil {
-				return s.portErr(err)
+				return bail(err)
 			}
 			rs.curMHz = f
 			s.setFreq(f)
