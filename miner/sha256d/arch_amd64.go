@@ -19,6 +19,24 @@ type archJob struct {
 	avx [31][8]uint32
 }
 
+// archRolled is a RolledJob laid out for scanSHANI3R: the block-2 vectors its versions share,
+// then each version's state after block-2 round 3 and midstate. Read by offset.
+type archRolled struct {
+	w012, c16, x20, c28 [4]uint32
+	v                   [Versions]struct{ s4ABEF, s4CDGH, midABEF, midCDGH [4]uint32 }
+	t7                  uint32
+	_                   [3]uint32
+}
+
+func (r *RolledJob) initArch() {
+	a, j0 := &r.arch, &r.jobs[0].arch
+	a.w012, a.c16, a.x20, a.c28, a.t7 = j0.w012, j0.c16, j0.x20, j0.c28, j0.t7
+	for v, j := range r.jobs {
+		a.v[v].s4ABEF, a.v[v].s4CDGH = j.arch.s4ABEF, j.arch.s4CDGH
+		a.v[v].midABEF, a.v[v].midCDGH = j.arch.midABEF, j.arch.midCDGH
+	}
+}
+
 func abef(s *[8]uint32) [4]uint32 { return [4]uint32{s[5], s[4], s[1], s[0]} }
 func cdgh(s *[8]uint32) [4]uint32 { return [4]uint32{s[7], s[6], s[3], s[2]} }
 
@@ -57,6 +75,10 @@ func (j *Job) initArch() {
 func scanSHANI2(j *archJob, start, groups uint32) (grp, mask uint32)
 func scanSHANI3(j *archJob, start, groups uint32) (grp, mask uint32)
 
+// scanSHANI3R is the rolled form of scanSHANI3: one nonce per group under the three versions
+// (mask bit v), block 2's message schedule and W+K computed once for the three.
+func scanSHANI3R(j *archRolled, start, groups uint32) (grp, mask uint32)
+
 // scanAVX2 in avx2_amd64.s (generated) is the same group scanner over 8 lanes.
 func scanAVX2(j *archJob, start, groups uint32) (grp, mask uint32)
 
@@ -66,6 +88,14 @@ func shani(name string, width uint32, f func(*archJob, uint32, uint32) (uint32, 
 	}}
 }
 
+func withRolled(k Kernel) Kernel {
+	k.rwidth = 1
+	k.rscan = func(j *RolledJob, start, groups uint32) (uint32, uint32) {
+		return scanSHANI3R(&j.arch, start, groups)
+	}
+	return k
+}
+
 // compiledKernels lists the amd64 assembly kernels, fastest first, with whether this CPU runs
 // them.
 func compiledKernels() []kernelInfo {
@@ -73,7 +103,7 @@ func compiledKernels() []kernelInfo {
 	shaOK := f.sha && f.ssse3 && f.sse41
 	shaWhy := "cpu lacks SHA-NI (CPUID leaf 7 EBX bit 29) or SSE4.1"
 	return []kernelInfo{
-		{k: shani("sha-ni-3way", 3, scanSHANI3), ok: shaOK, reason: shaWhy},
+		{k: withRolled(shani("sha-ni-3way", 3, scanSHANI3)), ok: shaOK, reason: shaWhy},
 		{k: shani("sha-ni-2way", 2, scanSHANI2), ok: shaOK, reason: shaWhy},
 		{k: shani("avx2-8way", 8, scanAVX2), ok: f.avx2, reason: "cpu or os lacks AVX2 (CPUID leaf 7 EBX bit 5, OSXSAVE, XCR0 YMM state)"},
 	}

@@ -71,3 +71,8 @@ func compiledKernels() []kernelInfo {
 		{k: armKernel("arm64-neon-4way", 4, scanNEON4), ok: cpu.ARM64.HasASIMD, reason: "cpu lacks Advanced SIMD"},
 	}
 }
+
+// archRolled is empty: the arm64 kernels scan each version of a RolledJob in turn.
+type archRolled struct{}
+
+func (r *RolledJob) initArch() {}

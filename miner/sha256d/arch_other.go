@@ -9,3 +9,8 @@ func (j *Job) initArch() {}
 
 // compiledKernels lists the assembly kernels in this binary: none.
 func compiledKernels() []kernelInfo { return nil }
+
+// archRolled is empty where no rolled assembly kernel is compiled.
+type archRolled struct{}
+
+func (r *RolledJob) initArch() {}

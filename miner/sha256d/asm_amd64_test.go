@@ -80,3 +80,33 @@ func TestDetectMatchesProcCPUInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestRolledTopWord recovers, by binary search on the target top word, the hash top word the
+// rolled SHA-NI kernel computes for each version, and compares it with the portable kernel's.
+func TestRolledTopWord(t *testing.T) {
+	if !detectX86().sha {
+		t.Skip("no SHA-NI")
+	}
+	r := rand.New(rand.NewPCG(27, 28))
+	for range 4 {
+		versions := [Versions]uint32{r.Uint32(), r.Uint32(), r.Uint32()}
+		rj := NewRolledJob(randomHeader(r), &versions, topTarget(0))
+		n := r.Uint32()
+		for v := range Versions {
+			jj := *rj
+			lo, hi := uint64(0), uint64(1)<<32
+			for lo < hi {
+				mid := (lo + hi) / 2
+				jj.arch.t7 = uint32(mid)
+				if _, mask := scanSHANI3R(&jj.arch, n, 1); mask&(1<<v) != 0 {
+					hi = mid
+				} else {
+					lo = mid + 1
+				}
+			}
+			if want := bits.ReverseBytes32(h7Go(rj.jobs[v], n)); uint32(lo) != want {
+				t.Errorf("version %d: top word %#x, want %#x", v, lo, want)
+			}
+		}
+	}
+}

@@ -14,6 +14,10 @@ type Kernel struct {
 	// first group with a nonce whose hash top word passes the early-exit test, with a bit mask
 	// of those lanes (bit i is nonce start+g*width+i), or groups and 0 when none does.
 	scan func(j *Job, start, groups uint32) (g, mask uint32)
+	// rscan, when not nil, is the rolled group scanner: groups of rwidth nonces, each under
+	// every version of the RolledJob; mask bit lane*Versions+v is lane under version v.
+	rscan  func(j *RolledJob, start, groups uint32) (g, mask uint32)
+	rwidth uint32
 }
 
 // Name returns the kernel's name: "sha-ni-3way", "sha-ni-2way", "avx2-8way", "arm64-sha2-3way",

@@ -32,6 +32,7 @@ func main() {
 	for _, k := range []*shaniKernel{
 		newShaniKernel("scanSHANI2", 2, 4, 3),
 		fused(newShaniKernel("scanSHANI3", 3, 2, 1)),
+		rolled(fused(newShaniKernel("scanSHANI3R", 3, 2, 1))),
 	} {
 		k.generate(&b)
 	}
@@ -109,3 +110,5 @@ func shaniConsts(b *strings.Builder) {
 }
 
 func fused(k *shaniKernel) *shaniKernel { k.fuse = true; return k }
+
+func rolled(k *shaniKernel) *shaniKernel { k.rolled = true; return k }

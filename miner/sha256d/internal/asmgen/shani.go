@@ -150,6 +150,50 @@ func (s *shaniStream) general(n int, e emitFn) {
 func cst(off int) string { return fmt.Sprintf("shaniConst<>+%d(SB)", off) }
 func job(off int) string { return fmt.Sprintf("%d(R8)", off) }
 
+// Rolled-job layout (archRolled): the shared block-2 vectors, then per version s4 and midstate.
+const (
+	rW012    = 0
+	rC16     = 16
+	rX20     = 32
+	rC28     = 48
+	rVersion = 64 // + 64*v: s4ABEF, s4CDGH, midABEF, midCDGH
+	rVectors = 16
+	rT7      = 256
+)
+
+// jv returns the frame operand of job vector off (a j* offset) for stream s.
+func (k *shaniKernel) jv(off int, s *shaniStream) string {
+	if !k.rolled {
+		return job(off)
+	}
+	switch off {
+	case jW012:
+		return job(rW012)
+	case jC16:
+		return job(rC16)
+	case jX20:
+		return job(rX20)
+	case jC28:
+		return job(rC28)
+	case jS4ABEF:
+		return job(rVersion + 64*s.idx)
+	case jS4CDGH:
+		return job(rVersion + 64*s.idx + 16)
+	case jMidABEF:
+		return job(rVersion + 64*s.idx + 32)
+	case jMidCDGH:
+		return job(rVersion + 64*s.idx + 48)
+	}
+	panic("unknown job vector")
+}
+
+func (k *shaniKernel) vectors() int {
+	if k.rolled {
+		return rVectors
+	}
+	return jVectors
+}
+
 // shaniKernel generates one interleaved SHA-NI group scanner.
 type shaniKernel struct {
 	name    string // Go function name
@@ -157,6 +201,11 @@ type shaniKernel struct {
 	ringLen int
 	lead    int  // how many quads ahead of its use a message group is computed
 	fuse    bool // emit both halves of a message quad per stream (one fewer op per quad)
+	// rolled: the streams are one nonce under three versions (BIP320 version rolling), so
+	// block 2 is the same for all and its schedule (in sh) and W+K are computed once.
+	rolled  bool
+	sh      *shaniStream
+	inB2    bool
 	streams []*shaniStream
 	out     *strings.Builder
 	trace   bool // store intermediate states to the out argument (width 1 debugging aid)
@@ -174,7 +223,7 @@ func newShaniKernel(name string, width, ringLen, lead int) *shaniKernel {
 	r := 1
 	next := func() string { r++; return fmt.Sprintf("X%d", r-1) }
 	for i := 0; i < width; i++ {
-		s := &shaniStream{idx: i, slot: 16*jVectors + 64*i}
+		s := &shaniStream{idx: i}
 		s.abef, s.cdgh = next(), next()
 		for j := 0; j < ringLen; j++ {
 			s.ring = append(s.ring, next())
@@ -188,7 +237,7 @@ func newShaniKernel(name string, width, ringLen, lead int) *shaniKernel {
 }
 
 func (k *shaniKernel) frame() int {
-	n := 16*jVectors + 16
+	n := 16*k.vectors() + 16
 	if k.ringLen < 4 {
 		n += 64 * k.width
 	}
@@ -218,6 +267,14 @@ func (k *shaniKernel) quadConst(lo int) {
 }
 
 func (k *shaniKernel) quadMsg(q int, onlyLo bool) {
+	if k.rolled && k.inB2 {
+		// One W+K for every stream.
+		fmt.Fprintf(k.out, "\tMOVO %s, X0\n\tPADDD %s, X0\n", k.sh.src(q), cst(offKLO+16*q))
+		k.phase(func(s *shaniStream, e emitFn) { e("SHA256RNDS2 X0, %s, %s", s.abef, s.cdgh) })
+		fmt.Fprintf(k.out, "\tPSHUFD $0x0e, X0, X0\n")
+		k.phase(func(s *shaniStream, e emitFn) { e("SHA256RNDS2 X0, %s, %s", s.cdgh, s.abef) })
+		return
+	}
 	if k.fuse && !onlyLo {
 		// Both halves per stream: the second half shuffles the W+K already in X0.
 		k.phase(func(s *shaniStream, e emitFn) {
@@ -257,7 +314,11 @@ func (k *shaniKernel) rounds(first int, sched map[int]func(*shaniStream, emitFn)
 				n := next
 				f = func(s *shaniStream, e emitFn) { s.general(n, e) }
 			}
-			k.phase(f)
+			if k.rolled && k.inB2 {
+				f(k.sh, func(format string, args ...any) { fmt.Fprintf(k.out, "\t"+format+"\n", args...) })
+			} else {
+				k.phase(f)
+			}
 		}
 		if isConst(q) {
 			k.quadConst(constBase + 32*q)
@@ -271,21 +332,40 @@ func (k *shaniKernel) body() {
 	for _, s := range k.streams {
 		s.last = -1
 	}
+	if k.rolled {
+		// Block 2's schedule lives in the streams' ring registers, free until hash 2.
+		var pool []string
+		for _, s := range k.streams {
+			pool = append(pool, s.ring...)
+		}
+		k.sh = &shaniStream{ring: pool[:4], last: -1}
+		k.inB2 = true
+	}
 	// Block 2: the state after rounds 0..3 with the nonce word added to A and E; group 0 is
 	// W0..W3 with the nonce word in lane 3.
 	k.phase(func(s *shaniStream, e emitFn) {
-		e("MOVL BX, AX")
-		if s.idx > 0 {
-			e("ADDL $%d, AX", s.idx)
+		if !k.rolled || s.idx == 0 {
+			e("MOVL BX, AX")
+			if s.idx > 0 {
+				e("ADDL $%d, AX", s.idx)
+			}
+			e("BSWAPL AX")
+			e("MOVQ AX, X15")
+			e("PSHUFD $0x11, X15, X15")
 		}
-		e("BSWAPL AX")
-		e("MOVQ AX, X15")
-		e("PSHUFD $0x11, X15, X15")
-		e("MOVO %s, %s", job(jS4ABEF), s.abef)
+		e("MOVO %s, %s", k.jv(jS4ABEF, s), s.abef)
 		e("PADDD X15, %s", s.abef)
-		e("MOVO %s, %s", job(jS4CDGH), s.cdgh)
+		e("MOVO %s, %s", k.jv(jS4CDGH, s), s.cdgh)
+		if k.rolled {
+			if s.idx == 0 {
+				d := k.sh.begin(0)
+				e("MOVO %s, %s", k.jv(jW012, s), d)
+				e("PINSRD $3, AX, %s", d)
+			}
+			return
+		}
 		d := s.begin(0)
-		e("MOVO %s, %s", job(jW012), d)
+		e("MOVO %s, %s", k.jv(jW012, s), d)
 		e("PINSRD $3, AX, %s", d)
 		// Group 0 is only read from its register, by step 4: no store.
 	})
@@ -293,11 +373,11 @@ func (k *shaniKernel) body() {
 	sched := map[int]func(s *shaniStream, e emitFn){
 		// Group 4 = MSG1(W0..3, W4..7) + constants (W9..12 are zero; the sigma1 terms are per job).
 		4: func(s *shaniStream, e emitFn) {
-			s.step(4, grp(0), fixed(cst(offCW4)), none(), none(), fixed(job(jC16)), none(), e)
+			s.step(4, grp(0), fixed(cst(offCW4)), none(), none(), fixed(k.jv(jC16, s)), none(), e)
 		},
 		// Group 5 = MSG2(per-job [W4+W13, W5+W14, W6+W15, W7+W16], group 4): sigma0 terms are zero.
 		5: func(s *shaniStream, e emitFn) {
-			s.step(5, none(), none(), none(), none(), fixed(job(jX20)), grp(4), e)
+			s.step(5, none(), none(), none(), none(), fixed(k.jv(jX20, s)), grp(4), e)
 		},
 		// Group 6: the MSG1 part is all zero.
 		6: func(s *shaniStream, e emitFn) {
@@ -305,15 +385,16 @@ func (k *shaniKernel) body() {
 		},
 		// Group 7: the MSG1 part is a per-job constant.
 		7: func(s *shaniStream, e emitFn) {
-			s.step(7, none(), none(), grp(6), grp(5), fixed(job(jC28)), grp(6), e)
+			s.step(7, none(), none(), grp(6), grp(5), fixed(k.jv(jC28, s)), grp(6), e)
 		},
 	}
 	k.rounds(1, sched, func(q int) bool { return q < 4 }, offB2C-32, false)
+	k.inB2 = false
 	k.dump(0, k.streams[0].abef, k.streams[0].cdgh)
 	// Feed-forward and repack into hash-2 groups 0 (A..D) and 1 (E..H); reset to the IV.
 	k.phase(func(s *shaniStream, e emitFn) {
-		e("PADDD %s, %s", job(jMidABEF), s.abef)
-		e("PADDD %s, %s", job(jMidCDGH), s.cdgh)
+		e("PADDD %s, %s", k.jv(jMidABEF, s), s.abef)
+		e("PADDD %s, %s", k.jv(jMidCDGH, s), s.cdgh)
 		e("PSHUFD $0x1b, %s, %s", s.abef, s.abef)
 		e("PSHUFD $0x1b, %s, %s", s.cdgh, s.cdgh)
 		s.last = -1
@@ -361,6 +442,9 @@ func (k *shaniKernel) body() {
 
 func (k *shaniKernel) generate(out *strings.Builder) {
 	k.out = out
+	for i, s := range k.streams {
+		s.slot = 16*k.vectors() + 64*i
+	}
 	w := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
 	w("// func %s(j *archJob, start, groups uint32) (grp, mask uint32)", k.name)
 	w("// %d nonces per group, message schedule in %s.", k.width, map[bool]string{false: "registers", true: "registers and aligned stack slots"}[k.ringLen < 4])
@@ -378,18 +462,26 @@ func (k *shaniKernel) generate(out *strings.Builder) {
 	w("\tMOVL groups+12(FP), CX")
 	w("\tLEAQ 15(SP), R8")
 	w("\tANDQ $~15, R8")
-	for i := 0; i < jVectors; i++ {
+	for i := 0; i < k.vectors(); i++ {
 		w("\tMOVOU %d(DI), X0", 16*i)
 		w("\tMOVO X0, %d(R8)", 16*i)
 	}
-	w("\tMOVL %d(DI), R9", jT7)
+	if k.rolled {
+		w("\tMOVL %d(DI), R9", rT7)
+	} else {
+		w("\tMOVL %d(DI), R9", jT7)
+	}
 	w("\tXORL DX, DX")
 	w("%s_loop:", k.name)
 	w("\tXORL R10, R10")
 	k.body()
 	w("\tTESTL R10, R10")
 	w("\tJNZ %s_hit", k.name)
-	w("\tADDL $%d, BX", k.width)
+	if k.rolled {
+		w("\tINCL BX")
+	} else {
+		w("\tADDL $%d, BX", k.width)
+	}
 	w("\tINCL DX")
 	w("\tCMPL DX, CX")
 	w("\tJB %s_loop", k.name)
