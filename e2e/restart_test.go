@@ -26,7 +26,10 @@ func TestMiningResumesAfterNodeRestart(t *testing.T) {
 				return s.Node.State == miner.NodeDown
 			})
 			n.Restart(t)
+			restarted := time.Now()
 			back := n.Height(t)
+			waitHeight(t, n, back+1, 90*time.Second)
+			t.Logf("first block %v after the node came back", time.Since(restarted).Round(time.Millisecond))
 			waitHeight(t, n, back+2, 90*time.Second)
 			r.waitSnapshot(t, "the miner reports the node ok", 30*time.Second, func(s miner.Snapshot) bool {
 				return s.Node.State == miner.NodeOK
