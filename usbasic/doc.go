@@ -1,7 +1,8 @@
 // Package usbasic drives USB-stick SHA-256 ASIC miners — GekkoScience
 // Compac F and R909 (BM1397), NewPac and R606 (BM1387), Compac, 2Pac and
-// Terminus (BM1384), and the ASICMiner Block Erupter (Icarus protocol) — as
-// miner.Hasher implementations. It is the only package that imports gousb.
+// Terminus (BM1384), the ASICMiner Block Erupter and the AntMiner U1/U2/U3
+// (Icarus protocol) — as miner.Hasher implementations. It is the only package
+// that imports gousb.
 //
 // # Layers
 //
@@ -17,7 +18,12 @@
 //     frequency set and ramp, ticket mask, job rotation, reply parsing and
 //     the re-hash of every nonce. The wire formats live in package
 //     usbasic/proto.
-//   - Selftest (driver_selftest.go) sends known work with a known answer.
+//   - Selftest (driver_selftest.go) sends known work with a known answer;
+//     it also tells apart sticks whose strings are generic (a plain CP2102 may
+//     be a Block Erupter or an AntMiner U).
+//   - Discovery, hot-plug and the doctor (discover*.go, hotplug*.go,
+//     doctor.go) find sticks on the bus, open them and restart a Stick on a
+//     stick that comes back.
 //
 // # Nonces, shares and hardware errors
 //
