@@ -642,3 +642,22 @@ func TestStickStopsOnCancel(t *testing.T) {
 		})
 	}
 }
+
+// TestErupterQuietIsProbedNotReset: a Block Erupter that finds nothing for
+// 20 expected nonce intervals (here a simulator that hardly hashes) is
+// checked with the golden work, which it answers, so it is not reset.
+func TestErupterQuietIsProbedNotReset(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the quiet-stick probe")
+	}
+	r := startRig(t, "erupter", chipsim.Config{HashRate: 1}, 0, simJob(t, 1, 0x207fffff))
+	r.drain()
+	time.Sleep(minNoNonce + 1500*time.Millisecond)
+	st := r.stick.Status()
+	if st.State != miner.DeviceRunning || r.stick.Resets() != 0 {
+		t.Errorf("quiet erupter: %v, %d resets (%q)", st.State, r.stick.Resets(), st.Err)
+	}
+	if n := r.port.Sim().Stats().Jobs; n < 4 { // golden, work, golden probe, work
+		t.Errorf("%d works sent, want the probe and fresh work after it", n)
+	}
+}
