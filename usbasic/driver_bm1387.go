@@ -128,12 +128,7 @@ func (d *bm1387Driver) setFreq(ctx context.Context, mhz float64) (float64, error
 
 func (d *bm1387Driver) freqStep() float64 { return 6.25 }
 
-func (d *bm1387Driver) midstates(mask uint32) int {
-	if mask == 0 {
-		return 1
-	}
-	return 4
-}
+func (d *bm1387Driver) midstates(mask uint32) int { return midstatesFor(mask) }
 
 // nextID steps job ids by 1 within 0x10..0x7F; a nonce of midstate i comes
 // back with id + i.

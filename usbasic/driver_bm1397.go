@@ -133,12 +133,7 @@ func (d *bm1397Driver) setFreq(ctx context.Context, mhz float64) (float64, error
 
 func (d *bm1397Driver) freqStep() float64 { return 5 }
 
-func (d *bm1397Driver) midstates(mask uint32) int {
-	if mask == 0 {
-		return 1
-	}
-	return 4
-}
+func (d *bm1397Driver) midstates(mask uint32) int { return midstatesFor(mask) }
 
 // nextID steps job ids by 4 within 0x10..0x7C (the low 2 bits carry the
 // midstate index in replies).

@@ -64,20 +64,49 @@ type slot struct {
 	sent     time.Time
 }
 
-// rollVersions returns n header versions within mask, as cgminer picks them:
-// v, v|L, v|(M−L), v|M with L the lowest non-zero hex digit of M.
+// rollVersions returns n distinct header versions within mask, as cgminer
+// picks them: v, v|L, v|(M−L), v|M with L the lowest non-zero hex digit of M.
+// When that gives duplicates (a mask within one hex digit) it counts inside
+// the mask instead, as ESP-Miner does. With fewer mask bits than needed it
+// returns fewer versions.
 func rollVersions(v int32, mask uint32, n int) []int32 {
-	if n <= 1 || mask == 0 {
+	n = min(n, 4, 1<<min(bits.OnesCount32(mask), 2))
+	if n <= 1 {
 		return []int32{v}
 	}
 	shift := bits.TrailingZeros32(mask) / 4 * 4
 	low := mask & (0xF << shift)
 	vs := []uint32{uint32(v), uint32(v) | low, uint32(v) | (mask - low), uint32(v) | mask}
+	if n == 4 && mask == low {
+		for i := range vs {
+			vs[i] = uint32(v) | deposit(uint32(i), mask)
+		}
+	}
 	out := make([]int32, n)
 	for i := range out {
-		out[i] = int32(vs[i%4])
+		out[i] = int32(vs[i])
 	}
-	return out[:min(n, 4)]
+	return out
+}
+
+// deposit spreads the low bits of x over the set bits of mask.
+func deposit(x, mask uint32) uint32 {
+	var r uint32
+	for m := mask; m != 0 && x != 0; m &= m - 1 {
+		if x&1 != 0 {
+			r |= m & -m
+		}
+		x >>= 1
+	}
+	return r
+}
+
+// midstatesFor is 4 when the mask leaves room for 4 versions, else 1.
+func midstatesFor(mask uint32) int {
+	if bits.OnesCount32(mask) >= 2 {
+		return 4
+	}
+	return 1
 }
 
 // newSlot builds a job from fresh work of j.

@@ -93,4 +93,20 @@ func TestRollVersions(t *testing.T) {
 	if got := rollVersions(0x20000000, 0, 4); len(got) != 1 {
 		t.Errorf("no mask: %x", got)
 	}
+	for _, mask := range []uint32{0x00003000, 0x0000F000, 0x00ffff00, 0x1fffe000, 0x80000001} {
+		got := rollVersions(0x20000000, mask, midstatesFor(mask))
+		seen := map[int32]bool{}
+		for _, v := range got {
+			if seen[v] || uint32(v)&^mask != 0x20000000 {
+				t.Errorf("mask %08x: versions %x not distinct within the mask", mask, got)
+			}
+			seen[v] = true
+		}
+		if len(got) != 4 {
+			t.Errorf("mask %08x: %d versions", mask, len(got))
+		}
+	}
+	if got := rollVersions(0x20000000, 0x2000, midstatesFor(0x2000)); len(got) != 1 {
+		t.Errorf("one-bit mask: %x", got)
+	}
 }
