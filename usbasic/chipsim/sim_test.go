@@ -276,3 +276,20 @@ func TestPort(t *testing.T) {
 		t.Errorf("Read after unplug = %v", err)
 	}
 }
+
+// FuzzSimInput feeds arbitrary host bytes to every family's frame parser:
+// the simulator must not panic or hang.
+func FuzzSimInput(f *testing.F) {
+	f.Add([]byte{0x55, 0xAA, 0x52, 0x05, 0x00, 0x00, 0x0A})
+	f.Add([]byte{0x54, 0x05, 0x00, 0x00, 0x19, 0x21, 0x36})
+	f.Add([]byte{0x84, 0x00, 0x00, 0x11, 0x82, 0x07})
+	f.Add(proto.IcarusGoldenWork)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, fam := range []Family{BM1397, BM1387, BM1384, Icarus, Antminer} {
+			s := New(Config{Family: fam, Chips: 2, HashRate: 1})
+			s.Input(b)
+			s.Input(b)
+			s.Close()
+		}
+	})
+}
