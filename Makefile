@@ -23,6 +23,7 @@ test: ## install what the tests need, then vet, gofmt and run every test under -
 test-go: vet ## the tests alone (deps already installed)
 	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	CGO_ENABLED=0 $(GO) build ./...
+	CGO_ENABLED=0 $(GO) test -count=1 -run 'Devices|Manager|Freq|Explain' ./usbasic/ .
 	$(GO) test -race -count=1 -timeout 20m ./...
 	miner/sha256d/test-kernels.sh
 

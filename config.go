@@ -36,6 +36,7 @@ type config struct {
 	kernel     string
 	usbFreq    []string
 	noUSB      bool
+	noProbe    bool
 	logFile    string
 }
 
@@ -84,6 +85,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.StringVar(&c.kernel, "kernel", "", "CPU kernel (default: the fastest this CPU has; see soloist bench)")
 	fs.Var(&usbFreq, "usb-freq", "USB stick frequency: `MHZ` for all, or SERIAL=MHZ (repeatable)")
 	fs.BoolVar(&c.noUSB, "no-usb", false, "do not look for USB miners")
+	fs.BoolVar(&c.noProbe, "no-usb-probe", false, "do not send test work to unnamed CP2102 serial adapters (a Block Erupter looks like one)")
 	fs.StringVar(&c.logFile, "log-file", "", "log file in TUI mode (default DATA-DIR/soloist.log)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -11,6 +11,9 @@ import (
 	"github.com/soloist-miner/soloist/usbasic"
 )
 
+// errProbeOff is why an unnamed CP2102 is not used with --no-usb-probe.
+var errProbeOff = errors.New("not probed (--no-usb-probe)")
+
 // envSimShareDiff is the test-only environment variable that lets emulated
 // sticks report shares easier than difficulty 1.
 const envSimShareDiff = "SOLOIST_TEST_SIM_SHARE_DIFF"
@@ -23,6 +26,9 @@ func usbSticks(ctx context.Context, c *config, freq map[string]float64, log *slo
 		return nil
 	}
 	cfg := usbasic.Config{Freq: freq, Logger: log.With("sub", "usb")}
+	if c.noProbe {
+		cfg.Probe = func(context.Context, usbasic.Port, usbasic.Model) error { return errProbeOff }
+	}
 	// Test knob for emulated sticks only (see DEVELOPERS.md): silicon never
 	// reports below difficulty 1, which a simulator cannot reach quickly.
 	if v := os.Getenv(envSimShareDiff); v != "" {
