@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
@@ -24,6 +25,10 @@ func TestMinesBlocksPayingEachAddressType(t *testing.T) {
 					if err != nil {
 						t.Fatalf("ParsePayout(%s): %v", addr, err)
 					}
+					script := scriptOf(t, addr)
+					if payout.Type != kind || !bytes.Equal(payout.Script, script) {
+						t.Fatalf("ParsePayout(%s) = %s %x, want %s %x", addr, payout.Type, payout.Script, kind, script)
+					}
 					from := n.Height(t)
 					r := startMiner(t, n, payout)
 					waitHeight(t, n, from+blocksPerPayout, 90*time.Second)
@@ -41,7 +46,7 @@ func TestMinesBlocksPayingEachAddressType(t *testing.T) {
 
 					blks := blocksAbove(t, n, from)
 					for _, blk := range blks {
-						checkPaysWhole(t, n, blk, payout.Script)
+						checkPaysWhole(t, n, blk, script)
 					}
 					checkMinerAccount(t, n, r.snapshot())
 				})
