@@ -242,11 +242,14 @@ func (m *Miner) setDetection(d string) {
 
 // txSetKey identifies a template's transaction set cheaply.
 func txSetKey(t *Template) string {
+	// Bits and mintime are in the key: on networks whose difficulty depends
+	// on the block time (testnet, the demo's safety valve) a template with
+	// new bits must be mined at once.
 	if len(t.Transactions) == 0 {
-		return t.PrevHash.String()
+		return fmt.Sprintf("%s/%08x/%d", t.PrevHash, t.Bits, t.MinTime)
 	}
 	last := t.Transactions[len(t.Transactions)-1].TxID
-	return fmt.Sprintf("%s/%d/%s/%d", t.PrevHash, len(t.Transactions), last, t.Fees())
+	return fmt.Sprintf("%s/%08x/%d/%d/%s/%d", t.PrevHash, t.Bits, t.MinTime, len(t.Transactions), last, t.Fees())
 }
 
 func resetTimer(t *time.Timer, d time.Duration) {

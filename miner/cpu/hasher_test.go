@@ -55,18 +55,21 @@ func TestSolutionsRehashAndFollowTheFeed(t *testing.T) {
 			}
 			j2 := testJob(t, 2, 2, 0x1d00ffff)
 			feed.Publish(j2)
-			// Drain what was in flight; once a j2 solution arrived, no j1 may follow.
-			seen2 := false
-			for n := 0; n < 20; n++ {
-				s := <-out
-				if s.Work.Job == j2 {
-					seen2 = true
-				} else if seen2 {
-					t.Fatal("a stale job's solution after the new job's")
+			// Drain what was in flight (the channel is buffered); once a j2
+			// solution arrived, no j1 solution may follow.
+			seen2 := 0
+			deadline := time.After(30 * time.Second)
+			for seen2 < 20 {
+				select {
+				case s := <-out:
+					if s.Work.Job == j2 {
+						seen2++
+					} else if seen2 > 0 {
+						t.Fatal("a stale job's solution after the new job's")
+					}
+				case <-deadline:
+					t.Fatalf("hasher never moved to the new job (%d solutions of it)", seen2)
 				}
-			}
-			if !seen2 {
-				t.Fatal("hasher never moved to the new job")
 			}
 			if st := h.Status(); st.Hashes == 0 || st.State != miner.DeviceRunning || st.Threads != 2 {
 				t.Fatalf("status %+v", st)
