@@ -50,9 +50,9 @@ func statusAttrs(s miner.Snapshot) []any {
 	if !s.Template.FetchedAt.IsZero() {
 		age = s.At.Sub(s.Template.FetchedAt).Round(time.Second).String()
 	}
-	accepted := 0
+	accepted := 0 // blocks the node confirmed on its best chain
 	for _, b := range s.Blocks {
-		if b.Outcome == miner.SubmitAccepted && !b.Pending {
+		if b.Confirmed {
 			accepted++
 		}
 	}

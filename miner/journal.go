@@ -78,18 +78,33 @@ func (j *Journal) Append(e JournalEntry) error {
 	return f.Close()
 }
 
-// PendingBlock is a journalled block the node has not been seen to accept.
+// PendingBlock is a journalled block.
 type PendingBlock struct {
 	Hash     chainhash.Hash
 	PrevHash chainhash.Hash
 	Height   int64
 	Block    []byte
+	// Done is true once an accepting outcome (accepted, duplicate or
+	// confirmed) is recorded.
+	Done bool
 }
 
-// Pending returns the journalled blocks with no accepting outcome
-// (accepted, duplicate or confirmed) recorded, oldest first. A torn last
-// line (a crash mid-write) is ignored.
+// Pending returns the journalled blocks with no accepting outcome recorded,
+// oldest first.
 func (j *Journal) Pending() ([]PendingBlock, error) {
+	all, err := j.Blocks()
+	var out []PendingBlock
+	for _, b := range all {
+		if !b.Done {
+			out = append(out, b)
+		}
+	}
+	return out, err
+}
+
+// Blocks returns every journalled block, oldest first. A torn last line (a
+// crash mid-write) is ignored.
+func (j *Journal) Blocks() ([]PendingBlock, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	f, err := os.Open(j.path)
@@ -133,11 +148,11 @@ func (j *Journal) Pending() ([]PendingBlock, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	var out []PendingBlock
+	out := make([]PendingBlock, 0, len(order))
 	for _, h := range order {
-		if !done[h] {
-			out = append(out, found[h])
-		}
+		b := found[h]
+		b.Done = done[h]
+		out = append(out, b)
 	}
 	return out, nil
 }

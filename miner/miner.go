@@ -77,6 +77,7 @@ type Miner struct {
 	// hold is a parent we found a block on: work on it is not handed out
 	// again until holdUntil, or until the node rejects that block.
 	seenTip   bool
+	foundOn   map[chainhash.Hash]bool // parents we found a block on
 	hold      chainhash.Hash
 	holdUntil time.Time
 	best      *bests
@@ -132,8 +133,9 @@ func New(cfg Config) (*Miner, error) {
 		addCh:   make(chan Hasher, 16),
 		// Extranonces start from the clock so that a restart does not
 		// search header space it already searched.
-		enBase: uint64(now.UnixNano()) << 8,
-		node:   NodeView{Host: cfg.NodeHost, Peers: -1, State: NodeConnecting},
+		enBase:  uint64(now.UnixNano()) << 8,
+		node:    NodeView{Host: cfg.NodeHost, Peers: -1, State: NodeConnecting},
+		foundOn: map[chainhash.Hash]bool{},
 	}
 	for _, h := range cfg.Hashers {
 		m.hashers = append(m.hashers, &hasherState{h: h})
@@ -239,6 +241,9 @@ func (m *Miner) AddHasher(h Hasher) {
 func (m *Miner) emit(kind EventKind, level slog.Level, msg string, attrs ...slog.Attr) {
 	e := Event{At: time.Now(), Kind: kind, Level: level, Message: msg, Attrs: attrs}
 	m.log.LogAttrs(context.Background(), level, msg, append([]slog.Attr{slog.String("event", kind.String())}, attrs...)...)
+	if level < slog.LevelInfo {
+		return // details for the log file, not the event list
+	}
 	select {
 	case m.events <- e:
 	default:
@@ -332,6 +337,9 @@ func (m *Miner) publish(t *Template, clean bool) error {
 	m.job = j
 	m.tip = t.PrevHash // before hashers see the job: their solutions check it
 	if clean {
+		// A new tip: blocks we found on other parents no longer hold work
+		// back (should the node return to such a parent, mine on it again).
+		clear(m.foundOn)
 		m.best.newBlock()
 		if m.seenTip {
 			m.node.LastBlockAt = j.Created

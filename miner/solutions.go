@@ -43,7 +43,6 @@ func CheckSolution(s *Solution) (chainhash.Hash, error) {
 // solutionLoop verifies every solution, updates share statistics, and hands
 // blocks to submit.
 func (m *Miner) solutionLoop(ctx context.Context, sols <-chan Solution, subCtx context.Context, subs *sync.WaitGroup) {
-	found := map[chainhash.Hash]bool{} // parents we already found a block on
 	for {
 		var s Solution
 		select {
@@ -80,9 +79,9 @@ func (m *Miner) solutionLoop(ctx context.Context, sols <-chan Solution, subCtx c
 		}
 		allTime, perr := m.best.add(share)
 		isBlock := MeetsTarget(&hash, &j.Target)
-		dup := isBlock && found[j.PrevHash]
+		dup := isBlock && m.foundOn[j.PrevHash]
 		if isBlock && !dup {
-			found[j.PrevHash] = true
+			m.foundOn[j.PrevHash] = true
 			m.hold, m.holdUntil = j.PrevHash, time.Now().Add(10*time.Second)
 			m.blocks = append(m.blocks, FoundBlock{Height: j.Height, Hash: hash, At: share.At, Pending: true})
 		}
@@ -184,13 +183,7 @@ func (m *Miner) deliver(ctx context.Context, b PendingBlock, fresh bool) {
 		slog.String("outcome", res.Outcome.String()), slog.String("reason", res.Reason))
 	m.setBlock(b.Hash, func(f *FoundBlock) { f.Pending = false; f.Outcome = res.Outcome; f.Reason = res.Reason })
 	if !res.Outcome.Has() {
-		// Rejected: mine on this parent again.
-		m.mu.Lock()
-		if m.hold == b.PrevHash {
-			m.holdUntil = time.Time{}
-		}
-		m.mu.Unlock()
-		m.askTemplate()
+		m.mineOnAgain(b.PrevHash) // rejected
 		return
 	}
 	// Confirm with the node: on its best chain?
@@ -213,6 +206,21 @@ func (m *Miner) deliver(ctx context.Context, b PendingBlock, fresh bool) {
 	}
 	m.emit(EventConfirm, slog.LevelWarn, "block is not on the node's best chain",
 		slog.Int64("height", b.Height), slog.String("hash", b.Hash.String()))
+	// The node does not build on it (btcd answers null even for an orphan):
+	// should its parent still be the tip, it needs another block.
+	m.mineOnAgain(b.PrevHash)
+}
+
+// mineOnAgain lets hashers find (and the miner submit) another block on
+// parent: ours there was rejected or is not on the node's best chain.
+func (m *Miner) mineOnAgain(parent chainhash.Hash) {
+	m.mu.Lock()
+	delete(m.foundOn, parent)
+	if m.hold == parent {
+		m.holdUntil = time.Time{}
+	}
+	m.mu.Unlock()
+	m.askTemplate()
 }
 
 func (m *Miner) record(b PendingBlock, state string, o SubmitOutcome, reason string) {
@@ -236,13 +244,14 @@ func (m *Miner) setBlock(h chainhash.Hash, f func(*FoundBlock)) {
 	}
 }
 
-// replayJournal submits again the journalled blocks not yet accepted whose
-// parent is still the node's tip.
+// replayJournal submits again the journalled blocks whose parent is still
+// the node's tip: those never accepted, and those the node accepted but has
+// since lost (a crash before they reached its disk).
 func (m *Miner) replayJournal(ctx context.Context) {
 	if m.journal == nil {
 		return
 	}
-	pending, err := m.journal.Pending()
+	pending, err := m.journal.Blocks()
 	if err != nil || len(pending) == 0 {
 		if err != nil {
 			m.log.Warn("could not read the journal", "err", err)
@@ -258,6 +267,14 @@ func (m *Miner) replayJournal(ctx context.Context) {
 	for _, b := range pending {
 		if b.PrevHash != info.BestHash {
 			continue
+		}
+		if b.Done {
+			c, cancel := context.WithTimeout(ctx, 10*time.Second)
+			st, err := m.cfg.Node.BlockStatus(c, b.Hash)
+			cancel()
+			if err != nil || st.Known {
+				continue
+			}
 		}
 		m.emit(EventSubmit, slog.LevelInfo, "resubmitting a journalled block",
 			slog.Int64("height", b.Height), slog.String("hash", b.Hash.String()))

@@ -40,6 +40,7 @@ func (m *Miner) templateLoop(ctx context.Context, fail func(error)) {
 			reachable = true
 			lastInfo = time.Now()
 			m.replayJournal(ctx)
+			resetTimer(refresh, 0) // fetch a template now
 		}
 
 		var (
@@ -81,9 +82,15 @@ func (m *Miner) templateLoop(ctx context.Context, fail func(error)) {
 			m.feed.Publish(nil)
 			reachable = false
 			m.handleNodeError(err)
+			select { // the node answers Info but not with work: do not spin
+			case <-ctx.Done():
+				return
+			case <-time.After(backoff.next()):
+			}
 			continue
 		}
 		backoff.reset()
+		m.nodeReady()
 
 		m.mu.Lock()
 		newTip := t.PrevHash != m.tip
@@ -157,15 +164,7 @@ func (m *Miner) awaitNode(ctx context.Context, fail func(error), b *backoff) boo
 			case m.cfg.RequirePeers && info.Peers == 0:
 				err = ErrNoPeers
 			default:
-				m.mu.Lock()
-				was := m.node.State
-				m.node.State, m.node.Err = NodeOK, ""
-				m.mu.Unlock()
-				if was != NodeOK {
-					m.emit(EventNode, slog.LevelInfo, "node ready", slog.String("chain", info.Chain), slog.Int64("height", info.Blocks))
-				}
-				b.reset()
-				return true
+				return true // NodeOK once a template arrives (nodeReady)
 			}
 		}
 		if errors.Is(err, ErrAuth) {
@@ -178,6 +177,19 @@ func (m *Miner) awaitNode(ctx context.Context, fail func(error), b *backoff) boo
 			return false
 		case <-time.After(b.next()):
 		}
+	}
+}
+
+// nodeReady marks the node usable after a template arrived, saying so once
+// per change.
+func (m *Miner) nodeReady() {
+	m.mu.Lock()
+	was := m.node.State
+	m.node.State, m.node.Err = NodeOK, ""
+	chain, height := m.node.Chain, m.node.Height
+	m.mu.Unlock()
+	if was != NodeOK {
+		m.emit(EventNode, slog.LevelInfo, "node ready", slog.String("chain", chain), slog.Int64("height", height))
 	}
 }
 

@@ -180,6 +180,9 @@ func (h *Hasher) work(ctx context.Context, slot int, feed *miner.Feed, out chan<
 			}
 			block := false
 			for _, nonce := range found[:n] {
+				if job.IsStale() {
+					break // the miner would drop it
+				}
 				sol := miner.NewSolution(w, nonce, "cpu")
 				select {
 				case out <- sol:

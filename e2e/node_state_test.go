@@ -1,12 +1,3 @@
-//go:build pending
-
-// These tests show two miner bugs found by the e2e suite (see the comments on each). They
-// fail today, so they only build with -tags pending:
-//
-//	go test -race -tags pending -run "TestWaitsWhileNodeSyncing|TestMiningGoesOnWhenNodeLosesBlocks" ./e2e
-//
-// Drop the build tag once the miner is fixed.
-
 package e2e
 
 import (
@@ -20,12 +11,8 @@ import (
 // TestWaitsWhileNodeSyncing: a node whose tip is more than a day old is in initial block
 // download (btcd answers getblocktemplate with -10). The miner says the node is syncing,
 // mines nothing, and starts by itself once the node has a fresh tip.
-//
-// Fails today: after getblocktemplate fails, miner.templateLoop sets reachable=false and
-// continues; awaitNode's Info succeeds (btcd's getblockchaininfo has no
-// initialblockdownload), so the state goes back to "ok", and the loop then waits on a
-// refresh timer that already fired and was never reset: no template is asked for again
-// and the miner sits idle showing "node ok" forever.
+// btcd's getblockchaininfo has no initialblockdownload field, so only the template call
+// tells; the miner must keep asking, with backoff, and say "syncing", not "ok".
 func TestWaitsWhileNodeSyncing(t *testing.T) {
 	t.Parallel()
 	for _, net := range []string{"regtest", "simnet"} {
@@ -63,10 +50,7 @@ func TestWaitsWhileNodeSyncing(t *testing.T) {
 // TestMiningGoesOnWhenNodeLosesBlocks: a node that comes back without blocks it had
 // accepted from us (a crash before they reached disk; here: btcd regtest's empty restart)
 // is mined on again: the miner does not hold back a block on a parent it mined on before.
-//
-// Fails today: miner/solutions.go marks found[j.PrevHash] for good, so once the node has
-// forgotten our block on parent P and P is the tip again, every new block on P is logged
-// "another block on the same parent; not submitted" and the chain never moves.
+// The journal also resubmits the lost blocks whose parent is the tip.
 func TestMiningGoesOnWhenNodeLosesBlocks(t *testing.T) {
 	t.Parallel()
 	n := btcdtest.Start(t, btcdtest.Options{Net: "regtest"})
