@@ -83,7 +83,6 @@ type Miner struct {
 	best      *bests
 	blocks    []FoundBlock
 	total     meter
-	lastTotal uint64
 	addCh     chan Hasher
 }
 
@@ -361,16 +360,6 @@ func (m *Miner) publish(t *Template, clean bool) error {
 		m.feed.Publish(j)
 	}
 	return nil
-}
-
-func (m *Miner) nodeState(s NodeState, err error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.node.State = s
-	m.node.Err = ""
-	if err != nil {
-		m.node.Err = err.Error()
-	}
 }
 
 // workView decodes a solution's header and coinbase for the learn view.

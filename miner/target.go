@@ -15,9 +15,6 @@ import (
 // diff1 is the target of difficulty 1 (nBits 0x1d00ffff).
 var diff1 = blockchain.CompactToBig(0x1d00ffff)
 
-// diff1Float is diff1 as a float64 (about 2.695953529101131e67).
-var diff1Float, _ = new(big.Float).SetInt(diff1).Float64()
-
 // BitsToTarget expands compact nBits into a target.
 func BitsToTarget(bits uint32) [32]byte {
 	return bigToTarget(blockchain.CompactToBig(bits))

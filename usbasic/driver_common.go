@@ -149,16 +149,6 @@ func (l *link) write(b []byte) error {
 	return nil
 }
 
-// writeAll sends frames one write each.
-func (l *link) writeAll(frames ...[]byte) error {
-	for _, f := range frames {
-		if err := l.write(f); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // read waits up to timeout for bytes and returns the complete replies.
 func (l *link) read(timeout time.Duration) ([]proto.Reply, error) {
 	n, err := l.port.Read(l.buf, timeout)
