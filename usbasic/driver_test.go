@@ -655,12 +655,17 @@ func TestErupterQuietIsProbedNotReset(t *testing.T) {
 	}
 	r := startRig(t, "erupter", chipsim.Config{HashRate: 1}, 0, simJob(t, 1, 0x207fffff))
 	r.drain()
-	time.Sleep(minNoNonce + 1500*time.Millisecond)
+	// Wait (on a loaded machine, longer than minNoNonce) for the probe and
+	// the fresh work after it: golden, work, golden probe, work.
+	deadline := time.Now().Add(minNoNonce + 30*time.Second)
+	for r.port.Sim().Stats().Jobs < 4 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := r.port.Sim().Stats().Jobs; n < 4 {
+		t.Errorf("%d works sent, want the probe and fresh work after it", n)
+	}
 	st := r.stick.Status()
 	if st.State != miner.DeviceRunning || r.stick.Resets() != 0 {
 		t.Errorf("quiet erupter: %v, %d resets (%q)", st.State, r.stick.Resets(), st.Err)
-	}
-	if n := r.port.Sim().Stats().Jobs; n < 4 { // golden, work, golden probe, work
-		t.Errorf("%d works sent, want the probe and fresh work after it", n)
 	}
 }
