@@ -64,6 +64,11 @@ func (m *Miner) templateLoop(ctx context.Context, fail func(error)) {
 				err = nil // fall back to an ordinary fetch below
 				t = nil
 			}
+			if t != nil && m.olderThanCurrent(t) {
+				// The answer waited in the channel while newer templates were
+				// fetched: ask the node afresh rather than go back a block.
+				t = nil
+			}
 		case <-refresh.C:
 		case <-m.refetch:
 		}
@@ -178,6 +183,14 @@ func (m *Miner) awaitNode(ctx context.Context, fail func(error), b *backoff) boo
 		case <-time.After(b.next()):
 		}
 	}
+}
+
+// olderThanCurrent reports whether t builds a lower block than the job
+// being mined.
+func (m *Miner) olderThanCurrent(t *Template) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.job != nil && t.Height < m.job.Height
 }
 
 // nodeReady marks the node usable after a template arrived, saying so once
