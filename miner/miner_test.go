@@ -32,6 +32,7 @@ type fakeNode struct {
 	payout  []byte
 	down    bool
 	ibd     bool
+	lpDelay time.Duration // a long-poll answer is built, then delivered this late
 	peers   int
 	chain   string
 	reasons []string
@@ -75,12 +76,17 @@ func (n *fakeNode) Template(ctx context.Context, lp string) (*miner.Template, er
 		}
 		n.mu.Lock()
 	}
-	defer n.mu.Unlock()
 	now := time.Now().Unix()
-	return &miner.Template{
+	t := &miner.Template{
 		Version: 0x20000000, PrevHash: n.tip, Height: n.height + 1, Bits: 0x207fffff,
 		CurTime: now, MinTime: now - 600, CoinbaseValue: 50e8, LongPollID: n.tip.String(),
-	}, nil
+	}
+	delay := n.lpDelay
+	n.mu.Unlock()
+	if lp != "" && delay > 0 {
+		time.Sleep(delay) // meanwhile the tip may move on: t is then stale
+	}
+	return t, nil
 }
 
 func (n *fakeNode) SubmitBlock(ctx context.Context, raw []byte) (miner.SubmitResult, error) {
@@ -319,4 +325,16 @@ func TestPauseStopsHashing(t *testing.T) {
 	}
 	m.Resume()
 	waitFor(t, 20*time.Second, "a block after resume", func() bool { return node.heightNow() > h })
+}
+
+func TestLateLongPollAnswersDoNotGoBack(t *testing.T) {
+	node := newFakeNode(nil)
+	node.lpDelay = 30 * time.Millisecond
+	newTestMiner(t, node, "")
+	waitFor(t, 60*time.Second, "300 blocks", func() bool { return node.heightNow() >= 300 })
+	node.mu.Lock()
+	defer node.mu.Unlock()
+	if len(node.reasons) != 0 {
+		t.Fatalf("blocks on old parents submitted: %v", node.reasons)
+	}
 }
