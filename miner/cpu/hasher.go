@@ -18,6 +18,9 @@ type Config struct {
 	Threads int
 	// Kernel is the scan kernel; the zero value means sha256d.Best().
 	Kernel sha256d.Kernel
+	// NoVersionRolling keeps the header version as the template gives it;
+	// by default two BIP320 bits are rolled when the job allows them.
+	NoVersionRolling bool
 }
 
 // maxThreads bounds SetThreads.
@@ -26,6 +29,7 @@ const maxThreads = 1024
 // Hasher is the CPU hasher. It implements miner.Hasher and miner.Threaded.
 type Hasher struct {
 	kernel   sha256d.Kernel
+	roll     bool
 	counters []miner.Counter // one per possible worker slot
 	want     atomic.Int32    // threads wanted
 	running  atomic.Int32    // workers running
@@ -39,7 +43,7 @@ func New(cfg Config) *Hasher {
 	if k.Name() == "" {
 		k = sha256d.Best()
 	}
-	h := &Hasher{kernel: k, wake: make(chan struct{}, 1)}
+	h := &Hasher{kernel: k, roll: !cfg.NoVersionRolling, wake: make(chan struct{}, 1)}
 	n := runtime.NumCPU()
 	if n < cfg.Threads {
 		n = cfg.Threads
@@ -148,7 +152,6 @@ func (h *Hasher) work(ctx context.Context, slot int, feed *miner.Feed, out chan<
 	h.running.Add(1)
 	defer h.running.Add(-1)
 	counter := &h.counters[slot]
-	found := make([]uint32, 16)
 	batch := uint32(1 << 16)
 	var job *miner.Job
 	for ctx.Err() == nil {
@@ -163,8 +166,7 @@ func (h *Hasher) work(ctx context.Context, slot int, feed *miner.Feed, out chan<
 			}
 		}
 		h.state.Store(int32(miner.DeviceRunning))
-		w := job.NewWork(time.Now())
-		kj := sha256d.NewJob(&w.Header, &w.Target)
+		sc := newScanner(h.kernel, job.NewWork(time.Now()), h.roll)
 		var next uint32
 		done := uint64(0)
 		for ctx.Err() == nil && !job.IsStale() {
@@ -173,17 +175,16 @@ func (h *Hasher) work(ctx context.Context, slot int, feed *miner.Feed, out chan<
 				count = uint32(rem)
 			}
 			t0 := time.Now()
-			scanned, n := h.kernel.Scan(kj, next, count, found)
-			counter.Add(uint64(scanned))
+			scanned, hashes, sols := sc.scan(next, count, "cpu")
+			counter.Add(hashes)
 			if dt := time.Since(t0).Seconds(); dt > 0 && scanned == count {
 				batch = batchFor(float64(scanned) / dt)
 			}
 			block := false
-			for _, nonce := range found[:n] {
+			for _, sol := range sols {
 				if job.IsStale() {
 					break // the miner would drop it
 				}
-				sol := miner.NewSolution(w, nonce, "cpu")
 				select {
 				case out <- sol:
 				case <-job.Stale():

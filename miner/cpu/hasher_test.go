@@ -112,3 +112,50 @@ func TestThreadsAndPause(t *testing.T) {
 		t.Fatalf("SetThreads(-3) = %d", got)
 	}
 }
+
+func TestVersionRolling(t *testing.T) {
+	j := testJob(t, 1, 1, 0x1d00ffff)
+	v, ok := rollVersions(j)
+	if !ok || v[0] != uint32(j.Version) {
+		t.Fatalf("rollVersions = %x, %v", v, ok)
+	}
+	for _, x := range v[1:] {
+		if x == v[0] || (x^uint32(j.Version))&^j.VersionMask != 0 {
+			t.Fatalf("version %08x rolls bits outside the mask %08x", x, j.VersionMask)
+		}
+	}
+	for _, roll := range []bool{true, false} {
+		feed := miner.NewFeed()
+		h := New(Config{Threads: 1, NoVersionRolling: !roll})
+		out := make(chan miner.Solution, 64)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- h.Run(ctx, feed, out) }()
+		feed.Publish(j)
+		rolled := 0
+		for i := 0; i < 30; i++ {
+			s := <-out
+			if _, err := miner.CheckSolution(&s); err != nil {
+				t.Fatalf("roll=%v: %v", roll, err)
+			}
+			if s.Version != j.Version {
+				rolled++
+			}
+		}
+		cancel()
+		<-done
+		if roll && rolled == 0 || !roll && rolled != 0 {
+			t.Fatalf("roll=%v: %d of 30 solutions with a rolled version", roll, rolled)
+		}
+	}
+	// A version that is not BIP9 leaves nothing to roll.
+	tm := *j.Template
+	tm.Version = 1
+	j1, err := miner.NewJob(&tm, miner.JobOptions{Payout: []byte{0x51}, Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := rollVersions(j1); ok {
+		t.Fatal("rolled a version-1 header")
+	}
+}
