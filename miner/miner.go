@@ -291,7 +291,7 @@ func (m *Miner) Run(ctx context.Context) error {
 	go func() { defer wg.Done(); m.solutionLoop(ctx, sols, subCtx, &subs) }()
 	go func() { defer wg.Done(); m.sampleLoop(ctx) }()
 
-	for {
+	for running := true; running; {
 		select {
 		case h := <-m.addCh:
 			m.mu.Lock()
@@ -299,10 +299,9 @@ func (m *Miner) Run(ctx context.Context) error {
 			m.mu.Unlock()
 			m.emit(EventDevice, slog.LevelInfo, "device added", slog.String("device", h.Name()))
 			start(h)
-			continue
 		case <-ctx.Done():
+			running = false
 		}
-		break
 	}
 	m.feed.Publish(nil)
 	wg.Wait()
