@@ -50,12 +50,6 @@ func statusAttrs(s miner.Snapshot) []any {
 	if !s.Template.FetchedAt.IsZero() {
 		age = s.At.Sub(s.Template.FetchedAt).Round(time.Second).String()
 	}
-	accepted := 0 // blocks the node confirmed on its best chain
-	for _, b := range s.Blocks {
-		if b.Confirmed {
-			accepted++
-		}
-	}
 	return []any{
 		slog.String("hashrate", siRate(s.Hashrate.Min1)),
 		slog.String("hashrate_now", siRate(s.Hashrate.Now)),
@@ -64,7 +58,7 @@ func statusAttrs(s miner.Snapshot) []any {
 		slog.Int64("height", s.Node.Height),
 		slog.String("template_age", age),
 		slog.String("node", s.Node.State.String()),
-		slog.Int("blocks", accepted),
+		slog.Uint64("blocks", s.BlocksConfirmed), // confirmed on the node's best chain
 	}
 }
 

@@ -82,8 +82,10 @@ type Miner struct {
 	holdUntil time.Time
 	best      *bests
 	blocks    []FoundBlock
-	total     meter
-	addCh     chan Hasher
+	// blocksFound and blocksConfirmed count every block of the session.
+	blocksFound, blocksConfirmed uint64
+	total                        meter
+	addCh                        chan Hasher
 }
 
 type hasherState struct {

@@ -29,7 +29,8 @@ func (m *Miner) snapshot(now time.Time) Snapshot {
 	s := Snapshot{
 		At: now, Started: m.started, Paused: m.paused.Load(),
 		Node: m.node, Template: m.tmpl, Work: m.work,
-		Blocks:        append([]FoundBlock(nil), m.blocks...),
+		Blocks:      append([]FoundBlock(nil), m.blocks...),
+		BlocksFound: m.blocksFound, BlocksConfirmed: m.blocksConfirmed,
 		DroppedEvents: m.dropped.Load(),
 	}
 	s.Best, s.Ladder, s.Shares = m.best.view()

@@ -38,8 +38,12 @@ type Snapshot struct {
 	// MinShareDifficulty is the easiest share hashers report: shares below
 	// it are never seen, so the ladder starts there.
 	MinShareDifficulty float64
-	// Blocks lists the blocks found this session, oldest first.
-	Blocks []FoundBlock
+	// Blocks lists the latest blocks found this session (at most 100),
+	// oldest first; BlocksFound counts them all and BlocksConfirmed those the
+	// node confirmed on its best chain.
+	Blocks          []FoundBlock
+	BlocksFound     uint64
+	BlocksConfirmed uint64
 
 	DroppedEvents uint64
 }

@@ -83,7 +83,7 @@ func (m *Miner) solutionLoop(ctx context.Context, sols <-chan Solution, subCtx c
 		if isBlock && !dup {
 			m.foundOn[j.PrevHash] = true
 			m.hold, m.holdUntil = j.PrevHash, time.Now().Add(10*time.Second)
-			m.blocks = append(m.blocks, FoundBlock{Height: j.Height, Hash: hash, At: share.At, Pending: true})
+			m.addBlock(FoundBlock{Height: j.Height, Hash: hash, At: share.At, Pending: true})
 		}
 		m.mu.Unlock()
 		if perr != nil {
@@ -194,6 +194,9 @@ func (m *Miner) deliver(ctx context.Context, b PendingBlock, fresh bool) {
 		if err == nil && st.InBestChain {
 			m.record(b, "confirmed", res.Outcome, "")
 			m.setBlock(b.Hash, func(f *FoundBlock) { f.Confirmed = true })
+			m.mu.Lock()
+			m.blocksConfirmed++
+			m.mu.Unlock()
 			m.emit(EventConfirm, slog.LevelInfo, "block confirmed on the node's best chain",
 				slog.Int64("height", b.Height), slog.String("hash", b.Hash.String()))
 			return
@@ -232,6 +235,19 @@ func (m *Miner) record(b PendingBlock, state string, o SubmitOutcome, reason str
 	if err != nil {
 		m.log.Warn("could not write the journal", "err", err)
 	}
+}
+
+// maxBlocks bounds the found blocks a snapshot carries (regtest finds
+// thousands); the journal keeps them all.
+const maxBlocks = 100
+
+// addBlock records a found block; m.mu must be held.
+func (m *Miner) addBlock(b FoundBlock) {
+	if len(m.blocks) >= maxBlocks {
+		m.blocks = append(m.blocks[:0], m.blocks[len(m.blocks)-maxBlocks+1:]...)
+	}
+	m.blocks = append(m.blocks, b)
+	m.blocksFound++
 }
 
 func (m *Miner) setBlock(h chainhash.Hash, f func(*FoundBlock)) {
@@ -279,7 +295,7 @@ func (m *Miner) replayJournal(ctx context.Context) {
 		m.emit(EventSubmit, slog.LevelInfo, "resubmitting a journalled block",
 			slog.Int64("height", b.Height), slog.String("hash", b.Hash.String()))
 		m.mu.Lock()
-		m.blocks = append(m.blocks, FoundBlock{Height: b.Height, Hash: b.Hash, At: time.Now(), Pending: true})
+		m.addBlock(FoundBlock{Height: b.Height, Hash: b.Hash, At: time.Now(), Pending: true})
 		m.mu.Unlock()
 		m.deliver(ctx, b, false)
 	}

@@ -270,13 +270,13 @@ func (m Model) onSnapshot(s miner.Snapshot) (tea.Model, tea.Cmd) {
 		m.paused = s.Paused
 	}
 	cmds := []tea.Cmd{waitSnapshot(m.snaps)}
-	if n := len(s.Blocks); n > m.announced {
+	if n := foundCount(s); n > m.announced {
 		m.announced = n
 		m.scroll = [numViews]int{}
 		cmds = append(cmds, ringBell(m.bell))
 	}
-	if m.dismissed > len(s.Blocks) {
-		m.dismissed = len(s.Blocks)
+	if m.dismissed > foundCount(s) {
+		m.dismissed = foundCount(s)
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -296,7 +296,18 @@ func (m *Model) setNotice(s string) {
 }
 
 // bannerShown reports whether a found-block banner is on screen.
-func (m Model) bannerShown() bool { return len(m.snap.Blocks) > m.dismissed }
+func (m Model) bannerShown() bool {
+	return len(m.snap.Blocks) > 0 && foundCount(m.snap) > m.dismissed
+}
+
+// foundCount is how many blocks the session found (Snapshot.Blocks holds
+// only the latest ones).
+func foundCount(s miner.Snapshot) int {
+	if n := int(s.BlocksFound); n > len(s.Blocks) {
+		return n
+	}
+	return len(s.Blocks)
+}
 
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
@@ -324,7 +335,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.bannerShown() && key.Matches(msg, k.Dismiss) {
-		m.dismissed = len(m.snap.Blocks)
+		m.dismissed = foundCount(m.snap)
 		return m, nil
 	}
 	switch {

@@ -203,7 +203,7 @@ func (m Model) banner(w, maxLines int) []string {
 	f := frame{boxed: true, g: m.g, st: m.st, loud: true}
 	iw := f.inner(w)
 	title := "BLOCK FOUND at height " + formatCount(b.Height)
-	if n := len(blocks) - m.dismissed; n > 1 {
+	if n := foundCount(m.snap) - m.dismissed; n > 1 {
 		title += fmt.Sprintf(" (%d new blocks)", n)
 	}
 	if maxLines < 4 {
