@@ -53,7 +53,7 @@ const usage = `soloist — solo Bitcoin mining from your own node
 Usage:
   soloist --address ADDR [--node HOST:PORT] [--network NET] [--cpu N] [--headless]
   soloist --demo [--headless] [--cpu N]      mine on an embedded demo chain (no node needed)
-  soloist bench [--cpu N] [--seconds S] [--json] [--kernel NAME]
+  soloist bench [--cpu N] [--seconds S] [--json] [--kernel NAME|all]
   soloist bench --header HEX80 --start N --count M
   soloist devices [--selftest] [--json]
   soloist version
@@ -76,7 +76,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.StringVar(&c.rpcUser, "rpc-user", "", "RPC user (else bitcoin.conf, else the cookie file)")
 	fs.StringVar(&c.rpcPass, "rpc-pass", "", "RPC password (or set SOLOIST_RPC_PASS, which ps cannot see)")
 	fs.StringVar(&c.rpcCookie, "rpc-cookie", "", "node cookie file `path` (default: the network's .cookie in ~/.bitcoin)")
-	fs.StringVar(&c.network, "network", "mainnet", "mainnet|testnet3|testnet4|signet|regtest|simnet (must match the node)")
+	fs.StringVar(&c.network, "network", "mainnet", "mainnet|testnet3|testnet4|signet|regtest|simnet; must match the node (without it: the chain bitcoin.conf selects, else mainnet)")
 	fs.StringVar(&c.address, "address", "", "payout address: every coinbase pays its whole value here")
 	fs.IntVar(&c.cpu, "cpu", runtime.NumCPU(), "CPU mining threads (0 = none)")
 	fs.BoolVar(&c.headless, "headless", false, "no TUI: log lines and a status line every 10 s (automatic when stdout is not a terminal)")
