@@ -34,22 +34,7 @@ const (
 )
 
 func (d *bm1387Driver) init(ctx context.Context) (int, error) {
-	if err := resetChips(d.port, d.model.ResetHold); err != nil {
-		return 0, err
-	}
-	if err := d.port.SetBaud(d.model.InitialBaud); err != nil {
-		return 0, fmt.Errorf("set bridge baud: %w", err)
-	}
-	if err := sleep(ctx, 50*time.Millisecond); err != nil {
-		return 0, err
-	}
-	if err := d.drain(); err != nil {
-		return 0, err
-	}
-	if err := d.write(proto.BM1387ReadRegFrame(true, 0, proto.BM1387RegChipAddress)); err != nil {
-		return 0, err
-	}
-	rs, err := d.collect(ctx, time.Second, 50*time.Millisecond)
+	rs, err := d.resetAndQuery(ctx, d.model, proto.BM1387ReadRegFrame(true, 0, proto.BM1387RegChipAddress))
 	if err != nil {
 		return 0, err
 	}

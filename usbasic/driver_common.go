@@ -149,6 +149,28 @@ func (l *link) write(b []byte) error {
 	return nil
 }
 
+// resetAndQuery resets the chips, sets the bridge to the model's start-up
+// baud, sends query (a chip-address read to every chip) and returns the
+// replies that come within a second: the start of BM1387 and BM1397 init.
+func (l *link) resetAndQuery(ctx context.Context, m Model, query []byte) ([]proto.Reply, error) {
+	if err := resetChips(l.port, m.ResetHold); err != nil {
+		return nil, err
+	}
+	if err := l.port.SetBaud(m.InitialBaud); err != nil {
+		return nil, fmt.Errorf("set bridge baud: %w", err)
+	}
+	if err := sleep(ctx, 50*time.Millisecond); err != nil {
+		return nil, err
+	}
+	if err := l.drain(); err != nil {
+		return nil, err
+	}
+	if err := l.write(query); err != nil {
+		return nil, err
+	}
+	return l.collect(ctx, time.Second, 50*time.Millisecond)
+}
+
 // read waits up to timeout for bytes and returns the complete replies.
 func (l *link) read(timeout time.Duration) ([]proto.Reply, error) {
 	n, err := l.port.Read(l.buf, timeout)
