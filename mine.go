@@ -134,7 +134,8 @@ func mine(ctx context.Context, c *config, stdout, stderr io.Writer) int {
 	m, err := miner.New(miner.Config{
 		Node: node, Network: network, NodeHost: host, Payout: payout, Hashers: hashers,
 		DataDir: dataDir, RequirePeers: network == "mainnet" || network == "testnet3" || network == "testnet4" || network == "signet",
-		Logger: logger,
+		TimeBoundBits: network == "testnet3" || network == "testnet4",
+		Logger:        logger,
 	})
 	if err != nil {
 		return fail(stderr, exitUsage, "%v", err)

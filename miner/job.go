@@ -66,6 +66,11 @@ type JobOptions struct {
 	// MinShareDifficulty is the easiest share the miner wants reported; the
 	// job's ShareTarget is the easier of it and the block target.
 	MinShareDifficulty float64
+	// FixedTime keeps the header time at the template's curtime instead of
+	// following the clock: on testnet3/testnet4 the difficulty depends on
+	// the block time (the 20-minute rule), so a time rolled past the point
+	// where the node computed bits would make the block invalid.
+	FixedTime bool
 	// ExtranonceStart is the first extranonce handed out (so that a restart
 	// or a second job of one template does not repeat header space).
 	ExtranonceStart uint64
@@ -134,6 +139,9 @@ func NewJob(t *Template, opt JobOptions) (*Job, error) {
 	maxTime := t.MaxTime
 	if maxTime == 0 {
 		maxTime = t.CurTime + 2*60*60 - 5*60
+	}
+	if opt.FixedTime && t.CurTime >= t.MinTime && t.CurTime < maxTime {
+		maxTime = t.CurTime
 	}
 	if t.MinTime > maxTime {
 		return nil, fmt.Errorf("%w: mintime %d after maxtime %d", ErrUnsupportedTemplate, t.MinTime, maxTime)

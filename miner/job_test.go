@@ -207,3 +207,21 @@ func TestParsePayout(t *testing.T) {
 		}
 	}
 }
+
+func TestFixedTimeKeepsTheTemplatesTime(t *testing.T) {
+	tm := btcdTemplate(t)
+	j, err := NewJob(tm, JobOptions{Payout: testPayout(t).Script, Now: time.Unix(tm.CurTime, 0), FixedTime: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []time.Duration{0, time.Minute, 30 * time.Minute} {
+		if got := j.Time(time.Unix(tm.CurTime, 0).Add(d)); int64(got) != tm.CurTime {
+			t.Errorf("after %v: header time %d, want the template's %d", d, got, tm.CurTime)
+		}
+	}
+	s := NewSolution(j.NewWork(time.Unix(tm.CurTime, 0)), 0, "t")
+	s.NTime++
+	if _, err := CheckSolution(&s); !errors.Is(err, errTime) {
+		t.Fatalf("a rolled time was not refused: %v", err)
+	}
+}

@@ -37,8 +37,15 @@ type Config struct {
 	// not long poll (default 2 s).
 	PollInterval time.Duration
 	// RefreshInterval is the longest a template is mined before a fresh one
-	// is taken to pick up new transactions (default 30 s).
+	// is taken to pick up new transactions (default 30 s; 10 s with
+	// TimeBoundBits).
 	RefreshInterval time.Duration
+	// TimeBoundBits says the network's difficulty depends on the block time
+	// (testnet3 and testnet4: a block more than 20 minutes after its parent
+	// may use difficulty 1). Header times are then not rolled, and templates
+	// are refreshed often so that the easy bits are mined as soon as the
+	// node offers them.
+	TimeBoundBits bool
 	// SnapshotInterval is how often a Snapshot is published (default 250 ms).
 	SnapshotInterval time.Duration
 	Logger           *slog.Logger
@@ -111,6 +118,9 @@ func New(cfg Config) (*Miner, error) {
 	}
 	if cfg.RefreshInterval <= 0 {
 		cfg.RefreshInterval = 30 * time.Second
+		if cfg.TimeBoundBits {
+			cfg.RefreshInterval = 10 * time.Second
+		}
 	}
 	if cfg.SnapshotInterval <= 0 {
 		cfg.SnapshotInterval = 250 * time.Millisecond
@@ -326,7 +336,7 @@ func (m *Miner) publish(t *Template, clean bool) error {
 	id := m.jobID.Add(1)
 	j, err := NewJob(t, JobOptions{
 		ID: id, Payout: m.cfg.Payout.Script, Tag: []byte(m.cfg.Tag), Clean: clean,
-		Now: time.Now(), MinShareDifficulty: m.cfg.MinShareDifficulty,
+		Now: time.Now(), MinShareDifficulty: m.cfg.MinShareDifficulty, FixedTime: m.cfg.TimeBoundBits,
 		ExtranonceStart: m.enBase + id<<32,
 	})
 	if err != nil {
