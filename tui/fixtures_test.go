@@ -153,8 +153,8 @@ func mainnetSnapshot(t testing.TB) miner.Snapshot {
 		Devices: []miner.DeviceView{
 			{DeviceStatus: miner.DeviceStatus{Name: "cpu", Kind: "cpu", Detail: "sha256d sha-ni", State: miner.DeviceRunning, Threads: 2},
 				Rates: miner.Rates{Now: 12.1e6, Min1: 12e6, Min15: 12e6, Session: 11.9e6}, Shares: 1204},
-			{DeviceStatus: miner.DeviceStatus{Name: "compacf-GSF0001", Kind: "usb", Detail: "GekkoScience CompacF BM1397 @ 400 MHz",
-				State: miner.DeviceRunning, Threads: 1, HWErrors: 12, Nonces: 9988, Temperature: 48, FrequencyMHz: 400},
+			{DeviceStatus: miner.DeviceStatus{Name: "compacf-GSF0001", Kind: "usb", Detail: "GekkoScience Compac F",
+				State: miner.DeviceRunning, Threads: 1, HWErrors: 12, Nonces: 9988, Temperature: 48, FrequencyMHz: 400, ExpectedRate: 3.125e11},
 				Rates: miner.Rates{Now: 3.01e11, Min1: 2.98e11, Min15: 2.97e11, Session: 2.9e11}, Shares: 9988},
 			{DeviceStatus: miner.DeviceStatus{Name: "bitaxe-01", Kind: "stratum", Detail: "stratum 192.168.1.40 bitaxe.01",
 				State: miner.DeviceRunning, Temperature: 61},

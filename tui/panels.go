@@ -234,10 +234,21 @@ func (m Model) deviceLines(w int) []string {
 			temp = fmt.Sprintf("%.0f%s", d.Temperature, deg)
 		}
 		detail := d.Detail
+		rate := d.Rates.Now
+		if d.ExpectedRate > 0 {
+			// A stick's rate is estimated from its shares: average over a
+			// minute, and show the nominal rate (frequency × cores) beside it.
+			rate = d.Rates.Min1
+			nominal := "of " + formatHashrate(d.ExpectedRate)
+			if d.FrequencyMHz > 0 {
+				nominal += fmt.Sprintf(" @%.0fMHz", d.FrequencyMHz)
+			}
+			detail = nominal + m.g.sep + detail
+		}
 		if d.Err != "" {
 			detail = m.st.bad.Render(d.Err)
 		}
-		lines = append(lines, row(d.Name, state, formatHashrate(d.Rates.Now), units, errs, temp, detail))
+		lines = append(lines, row(d.Name, state, formatHashrate(rate), units, errs, temp, detail))
 	}
 	return lines
 }
