@@ -49,23 +49,10 @@ func (j *Job) initArch() {
 	a.c28 = [4]uint32{0, 0, sigma0(640), 640 + sigma0(j.w16)}
 	a.midABEF, a.midCDGH = abef(&j.mid), cdgh(&j.mid)
 	a.t7 = j.target[7]
-	i := 0
-	put := func(v uint32) {
+	for i, v := range j.vectorWords() {
 		for l := range a.avx[i] {
 			a.avx[i][l] = v
 		}
-		i++
-	}
-	for _, v := range j.s4 {
-		put(v)
-	}
-	for _, v := range j.mid {
-		put(v)
-	}
-	for _, x := range []uint32{j.w[0], j.w[1], j.w[2], j.w16, j.w17} {
-		put(x)
-		put(sigma0(x))
-		put(sigma1(x))
 	}
 }
 
@@ -82,12 +69,6 @@ func scanSHANI3R(j *archRolled, start, groups uint32) (grp, mask uint32)
 // scanAVX2 in avx2_amd64.s (generated) is the same group scanner over 8 lanes.
 func scanAVX2(j *archJob, start, groups uint32) (grp, mask uint32)
 
-func shani(name string, width uint32, f func(*archJob, uint32, uint32) (uint32, uint32)) Kernel {
-	return Kernel{name: name, width: width, scan: func(j *Job, start, groups uint32) (uint32, uint32) {
-		return f(&j.arch, start, groups)
-	}}
-}
-
 func withRolled(k Kernel) Kernel {
 	k.rwidth = 1
 	k.rscan = func(j *RolledJob, start, groups uint32) (uint32, uint32) {
@@ -103,9 +84,9 @@ func compiledKernels() []kernelInfo {
 	shaOK := f.sha && f.ssse3 && f.sse41
 	shaWhy := "cpu lacks SHA-NI (CPUID leaf 7 EBX bit 29) or SSE4.1"
 	return []kernelInfo{
-		{k: withRolled(shani("sha-ni-3way", 3, scanSHANI3)), ok: shaOK, reason: shaWhy},
-		{k: shani("sha-ni-2way", 2, scanSHANI2), ok: shaOK, reason: shaWhy},
-		{k: shani("avx2-8way", 8, scanAVX2), ok: f.avx2, reason: "cpu or os lacks AVX2 (CPUID leaf 7 EBX bit 5, OSXSAVE, XCR0 YMM state)"},
+		{k: withRolled(asmKernel("sha-ni-3way", 3, scanSHANI3)), ok: shaOK, reason: shaWhy},
+		{k: asmKernel("sha-ni-2way", 2, scanSHANI2), ok: shaOK, reason: shaWhy},
+		{k: asmKernel("avx2-8way", 8, scanAVX2), ok: f.avx2, reason: "cpu or os lacks AVX2 (CPUID leaf 7 EBX bit 5, OSXSAVE, XCR0 YMM state)"},
 	}
 }
 

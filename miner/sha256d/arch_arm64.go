@@ -27,21 +27,8 @@ func (j *Job) initArch() {
 	a.c28 = [4]uint32{0, 0, sigma0(640), 640 + sigma0(j.w16)}
 	a.midABCD, a.midEFGH = [4]uint32(j.mid[0:4]), [4]uint32(j.mid[4:8])
 	a.t7 = j.target[7]
-	i := 0
-	put := func(v uint32) {
+	for i, v := range j.vectorWords() {
 		a.neon[i] = [4]uint32{v, v, v, v}
-		i++
-	}
-	for _, v := range j.s4 {
-		put(v)
-	}
-	for _, v := range j.mid {
-		put(v)
-	}
-	for _, x := range []uint32{j.w[0], j.w[1], j.w[2], j.w16, j.w17} {
-		put(x)
-		put(sigma0(x))
-		put(sigma1(x))
 	}
 }
 
@@ -54,21 +41,15 @@ func scanARM64SHA2x2(j *archJob, start, groups uint32) (grp, mask uint32)
 // without the SHA2 extension.
 func scanNEON4(j *archJob, start, groups uint32) (grp, mask uint32)
 
-func armKernel(name string, width uint32, f func(*archJob, uint32, uint32) (uint32, uint32)) Kernel {
-	return Kernel{name: name, width: width, scan: func(j *Job, start, groups uint32) (uint32, uint32) {
-		return f(&j.arch, start, groups)
-	}}
-}
-
 // compiledKernels lists the arm64 assembly kernels, fastest first, with whether this CPU runs
 // them.
 func compiledKernels() []kernelInfo {
 	ok := cpu.ARM64.HasSHA2
 	why := "cpu lacks the ARMv8 SHA2 extension (e.g. Raspberry Pi 4)"
 	return []kernelInfo{
-		{k: armKernel("arm64-sha2-3way", 3, scanARM64SHA2x3), ok: ok, reason: why},
-		{k: armKernel("arm64-sha2-2way", 2, scanARM64SHA2x2), ok: ok, reason: why},
-		{k: armKernel("arm64-neon-4way", 4, scanNEON4), ok: cpu.ARM64.HasASIMD, reason: "cpu lacks Advanced SIMD"},
+		{k: asmKernel("arm64-sha2-3way", 3, scanARM64SHA2x3), ok: ok, reason: why},
+		{k: asmKernel("arm64-sha2-2way", 2, scanARM64SHA2x2), ok: ok, reason: why},
+		{k: asmKernel("arm64-neon-4way", 4, scanNEON4), ok: cpu.ARM64.HasASIMD, reason: "cpu lacks Advanced SIMD"},
 	}
 }
 
