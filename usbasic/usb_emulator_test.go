@@ -679,22 +679,10 @@ func TestUSBManagerHotplug(t *testing.T) {
 	if strings.Join(got, " ") != "compacf-GSF0001 compac-GSC0002 erupter-0003" {
 		t.Fatalf("hashers %v (devices %v)", got, m.Devices())
 	}
-	feed := miner.NewFeed()
-	feed.Publish(testJob(t))
-	sols := make(chan miner.Solution, 1024)
-	var wg sync.WaitGroup
-	for _, h := range hs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := h.Run(ctx, feed, sols); err != nil {
-				t.Errorf("%s: Run: %v", h.Name(), err)
-			}
-		}()
-	}
+	sols, wait := runHashers(ctx, t, hs, 1024)
 	defer func() {
 		cancel()
-		wg.Wait()
+		wait()
 		if err := m.Close(); err != nil {
 			t.Errorf("close: %v", err)
 		}
@@ -766,6 +754,26 @@ func TestUSBManagerHotplug(t *testing.T) {
 	}
 }
 
+// runHashers runs every hasher on one feed carrying testJob, with solutions
+// on a channel of capacity buf; wait returns once all Runs have (cancel ctx
+// first).
+func runHashers(ctx context.Context, t *testing.T, hs []miner.Hasher, buf int) (sols chan miner.Solution, wait func()) {
+	feed := miner.NewFeed()
+	feed.Publish(testJob(t))
+	sols = make(chan miner.Solution, buf)
+	var wg sync.WaitGroup
+	for _, h := range hs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := h.Run(ctx, feed, sols); err != nil {
+				t.Errorf("%s: Run: %v", h.Name(), err)
+			}
+		}()
+	}
+	return sols, wg.Wait
+}
+
 func waitState(t *testing.T, h miner.Hasher, want miner.DeviceState) {
 	t.Helper()
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
@@ -827,22 +835,10 @@ func TestUSBSilentStickDroppedThenReplugged(t *testing.T) {
 	if len(hs) != 2 {
 		t.Fatalf("hashers %v", m.Devices())
 	}
-	feed := miner.NewFeed()
-	feed.Publish(testJob(t))
-	sols := make(chan miner.Solution, 4096)
-	var wg sync.WaitGroup
-	for _, h := range hs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := h.Run(ctx, feed, sols); err != nil {
-				t.Errorf("%s: Run: %v", h.Name(), err)
-			}
-		}()
-	}
+	sols, wait := runHashers(ctx, t, hs, 4096)
 	defer func() {
 		cancel()
-		wg.Wait()
+		wait()
 		m.Close()
 	}()
 	waitState(t, hs[0], miner.DeviceFailed)
