@@ -131,18 +131,10 @@ func (c *rpcClient) mustCall(t testing.TB, out any, method string, params ...any
 
 // gbt is the part of a getblocktemplate reply a miner reads.
 type gbt struct {
-	Version           int32    `json:"version"`
-	Rules             []string `json:"rules"`
-	PreviousBlockHash string   `json:"previousblockhash"`
-	Transactions      []struct {
-		Data    string  `json:"data"`
-		TxID    string  `json:"txid"`
-		Hash    string  `json:"hash"`
-		Depends []int64 `json:"depends"`
-		Fee     int64   `json:"fee"`
-		Sigops  int64   `json:"sigops"`
-		Weight  int64   `json:"weight"`
-	} `json:"transactions"`
+	Version                  int32    `json:"version"`
+	Rules                    []string `json:"rules"`
+	PreviousBlockHash        string   `json:"previousblockhash"`
+	Transactions             []gbtTx  `json:"transactions"`
 	CoinbaseValue            int64    `json:"coinbasevalue"`
 	LongPollID               string   `json:"longpollid"`
 	Target                   string   `json:"target"`
