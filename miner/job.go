@@ -201,16 +201,6 @@ func (j *Job) markStale() {
 	}
 }
 
-// MerkleBranch returns the coinbase's merkle branch (for Stratum's
-// mining.notify). The slice is shared: do not modify it.
-func (j *Job) MerkleBranch() []chainhash.Hash { return j.branch }
-
-// CoinbaseParts returns the coinbase's legacy serialization before and after
-// the ExtranonceSize-byte extranonce (Stratum's coinb1 and coinb2).
-func (j *Job) CoinbaseParts() (prefix, suffix []byte) {
-	return append([]byte(nil), j.cb.prefix...), append([]byte(nil), j.cb.suffix...)
-}
-
 // Time returns the header time to use at local time now: the node's clock,
 // kept within the template's bounds.
 func (j *Job) Time(now time.Time) uint32 {

@@ -174,10 +174,6 @@ func (m *Miner) Snapshots() <-chan Snapshot { return m.snaps }
 // in Snapshot.DroppedEvents instead. It is closed when Run returns.
 func (m *Miner) Events() <-chan Event { return m.events }
 
-// Feed returns the feed hashers take work from (for Stratum servers and
-// tests).
-func (m *Miner) Feed() *Feed { return m.feed }
-
 // Pause stops handing out work; hashers go idle.
 func (m *Miner) Pause() {
 	if !m.paused.Swap(true) {
@@ -198,9 +194,6 @@ func (m *Miner) Resume() {
 		}
 	}
 }
-
-// Paused reports whether mining is paused.
-func (m *Miner) Paused() bool { return m.paused.Load() }
 
 // SetCPUThreads changes the thread count of the first hasher that supports
 // it and returns the count in effect (0 when none does).
