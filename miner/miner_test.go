@@ -315,8 +315,10 @@ func TestPauseStopsHashing(t *testing.T) {
 	m, _, _ := newTestMiner(t, node, "")
 	waitFor(t, 20*time.Second, "first block", func() bool { return node.heightNow() >= 1 })
 	m.Pause()
-	waitFor(t, 5*time.Second, "paused snapshot", func() bool { return m.Snapshot().Paused })
-	time.Sleep(100 * time.Millisecond)
+	waitFor(t, 5*time.Second, "paused and idle", func() bool {
+		s := m.Snapshot()
+		return s.Paused && len(s.Devices) == 1 && s.Devices[0].State == miner.DeviceIdle
+	})
 	h := node.heightNow()
 	a := m.Snapshot().TotalHashes
 	time.Sleep(300 * time.Millisecond)
