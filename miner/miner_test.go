@@ -319,6 +319,18 @@ func TestPauseStopsHashing(t *testing.T) {
 		s := m.Snapshot()
 		return s.Paused && len(s.Devices) == 1 && s.Devices[0].State == miner.DeviceIdle
 	})
+	// A block found just before the pause is still delivered: let it land.
+	waitFor(t, 5*time.Second, "blocks found before the pause delivered", func() bool {
+		a := m.Snapshot()
+		time.Sleep(50 * time.Millisecond)
+		b := m.Snapshot()
+		for _, blk := range b.Blocks {
+			if blk.Pending {
+				return false
+			}
+		}
+		return a.BlocksFound == b.BlocksFound
+	})
 	h := node.heightNow()
 	a := m.Snapshot().TotalHashes
 	time.Sleep(300 * time.Millisecond)
